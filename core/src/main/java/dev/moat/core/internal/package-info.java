@@ -1,0 +1,5 @@
+/** Moat core internals: not API, may change in any release. */
+@NullMarked
+package dev.moat.core.internal;
+
+import org.jspecify.annotations.NullMarked;
