@@ -228,6 +228,18 @@ public final class TlsPolicy {
   }
 
   /**
+   * Runs the client-certificate pipeline (path, certificate rules, clientAuth EKU; no host name) on
+   * a client's chain at the policy clock's instant, as a server using this policy would.
+   *
+   * @param chain the client's chain, leaf first
+   * @param peer who the client is, for messages (an address or name)
+   * @throws TlsRefusalException when the policy refuses the chain
+   */
+  public void verifyClient(List<X509Certificate> chain, String peer) throws TlsRefusalException {
+    new StrictTrustManager(() -> this, "tls").verifyClient(chain, peer, -1);
+  }
+
+  /**
    * Refuses a plaintext connection unless this policy names {@code host} in {@link
    * Builder#insecureAllowPlaintextTo(String, String)}.
    *
