@@ -195,12 +195,22 @@ public final class TestPki {
    * source tree.
    */
   public ServerFiles writeServerFiles(Path dir) throws IOException {
+    return writeServerFiles(good, dir);
+  }
+
+  /**
+   * Writes {@code server.crt} ({@code credentials.chain()}), {@code server.key} (its key,
+   * unencrypted PKCS#8) and {@code ca.crt} ({@link #root()}) into {@code dir}: a native server
+   * presenting any defect.
+   */
+  public ServerFiles writeServerFiles(Credentials credentials, Path dir) throws IOException {
+    Objects.requireNonNull(credentials, "credentials");
     Objects.requireNonNull(dir, "dir");
     Files.createDirectories(dir);
     ServerFiles files =
         new ServerFiles(dir.resolve("server.crt"), dir.resolve("server.key"), dir.resolve("ca.crt"));
-    Files.writeString(files.certificateChain(), chainPem(), StandardCharsets.US_ASCII);
-    Files.writeString(files.privateKey(), leafKeyPem(), StandardCharsets.US_ASCII);
+    Files.writeString(files.certificateChain(), toPem(credentials.chain()), StandardCharsets.US_ASCII);
+    Files.writeString(files.privateKey(), toPkcs8Pem(credentials.key()), StandardCharsets.US_ASCII);
     Files.writeString(files.caCertificate(), rootPem(), StandardCharsets.US_ASCII);
     return files;
   }
