@@ -1,16 +1,14 @@
 package dev.moat.core;
 
-/**
- * Whether and how strictly a policy checks that certificates are not revoked.
- *
- * <p>Status: only {@link #OFF} is implemented in this release; choosing another mode fails at
- * {@code build()} rather than silently not checking.
- */
+/** Whether and how strictly a policy checks that certificates are not revoked. See {@link Revocation}. */
 public enum RevocationMode {
   /** No revocation check. */
   OFF,
-  /** A definite "revoked" refuses; an unknown or unreachable status accepts and is reported. */
+  /**
+   * A definite "revoked" refuses; an unknown status, an unreachable responder or a bad response
+   * accepts the connection and is reported to listeners. The default.
+   */
   SOFT_FAIL,
-  /** Anything but a definite "good" refuses. */
+  /** Anything but a definite, verified "good" refuses. */
   HARD_FAIL
 }

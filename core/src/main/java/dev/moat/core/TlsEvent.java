@@ -35,7 +35,13 @@ public record TlsEvent(
     /** A report-only check (or a pin set past its expiry with STOP_ENFORCING) would have refused. */
     REPORTED,
     /** A pin set expires within 30 days. */
-    PIN_SET_EXPIRING
+    PIN_SET_EXPIRING,
+    /**
+     * The revocation status of one certificate: good (check null), revoked ({@link Check#REVOKED})
+     * or unknown ({@link Check#REVOCATION_UNKNOWN}); the message names the source (stapled, OCSP,
+     * CRL, cached) and the responder.
+     */
+    REVOCATION_STATUS
   }
 
   public TlsEvent {

@@ -7,6 +7,7 @@ import dev.moat.core.internal.PolicySocketFactory;
 import dev.moat.core.internal.StrictTrustManager;
 import dev.moat.core.internal.Suites;
 import dev.moat.core.internal.Texts;
+import dev.moat.core.internal.revocation.RevocationChecker;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -73,11 +74,12 @@ public final class TlsPolicy {
   private final @Nullable ClientIdentity clientIdentity;
   private final List<TlsListener> listeners;
   private final Clock clock;
-  private final RevocationMode revocation;
+  private final Revocation revocation;
 
   // Derived, built lazily: the platform roots take tens of milliseconds to load.
   private volatile @Nullable Anchors anchors;
   private final Map<String, SSLContext> contexts = new ConcurrentHashMap<>();
+  private volatile @Nullable RevocationChecker revocationChecker;
 
   private TlsPolicy(Builder b) {
     this.systemRoots = b.systemRoots || b.roots.isEmpty();
@@ -335,8 +337,40 @@ public final class TlsPolicy {
     return clock;
   }
 
-  public RevocationMode revocation() {
+  /** The global revocation settings (per-host rules may override them). */
+  public Revocation revocation() {
     return revocation;
+  }
+
+  /** The revocation settings for one host: the first matching host rule's, else the global ones. */
+  public Revocation revocationFor(String host) {
+    for (HostRule rule : rulesFor(host)) {
+      if (rule.revocation() != null) {
+        return rule.revocation();
+      }
+    }
+    return revocation;
+  }
+
+  /** The revocation checker shared by every connection of this policy (its cache lives here). Internal use. */
+  public RevocationChecker revocationChecker() {
+    RevocationChecker c = revocationChecker;
+    if (c == null) {
+      synchronized (this) {
+        c = revocationChecker;
+        if (c == null) {
+          int entries = revocation.maxCacheEntries();
+          for (HostRule rule : hostRules) {
+            if (rule.revocation() != null) {
+              entries = Math.max(entries, rule.revocation().maxCacheEntries());
+            }
+          }
+          c = new RevocationChecker(this::revocationFor, entries);
+          revocationChecker = c;
+        }
+      }
+    }
+    return c;
   }
 
   public List<TlsListener> listeners() {
@@ -402,7 +436,7 @@ public final class TlsPolicy {
     private @Nullable ClientIdentity clientIdentity;
     private final List<TlsListener> listeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
-    private RevocationMode revocation = RevocationMode.OFF;
+    private Revocation revocation = Revocation.softFail();
 
     private Builder() {}
 
@@ -557,9 +591,15 @@ public final class TlsPolicy {
       return this;
     }
 
-    /** How revocation is checked. See {@link RevocationMode}. */
-    public Builder revocation(RevocationMode mode) {
-      this.revocation = Objects.requireNonNull(mode, "revocation");
+    /** How revocation is checked for every host without a rule of its own (default {@link Revocation#softFail()}). */
+    public Builder revocation(Revocation revocation) {
+      this.revocation = Objects.requireNonNull(revocation, "revocation");
+      return this;
+    }
+
+    /** How revocation is checked for hosts matching {@code hostPattern}. */
+    public Builder revocation(String hostPattern, Revocation revocation) {
+      rule(hostPattern).revocation = Objects.requireNonNull(revocation, "revocation");
       return this;
     }
 
@@ -574,10 +614,6 @@ public final class TlsPolicy {
      * @throws IllegalStateException naming the setting and the fix when settings contradict
      */
     public TlsPolicy build() {
-      if (revocation != RevocationMode.OFF) {
-        throw new IllegalStateException(
-            "revocation " + revocation + " is not implemented in this release; use RevocationMode.OFF");
-      }
       for (HostRule.Draft rule : hostRules.values()) {
         Set<Pin> all = new LinkedHashSet<>();
         rule.pinSets.forEach(s -> all.addAll(s.pins()));
@@ -629,6 +665,7 @@ public final class TlsPolicy {
     private final List<X509Certificate> roots;
     private final Set<ProfileRule> relaxed;
     private final boolean singlePinAccepted;
+    private final @Nullable Revocation revocation;
 
     private HostRule(Draft d) {
       this.pattern = d.pattern;
@@ -637,6 +674,7 @@ public final class TlsPolicy {
       this.relaxed = d.relaxed.isEmpty()
           ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(d.relaxed));
       this.singlePinAccepted = d.singlePinAccepted;
+      this.revocation = d.revocation;
     }
 
     public String pattern() {
@@ -659,12 +697,18 @@ public final class TlsPolicy {
       return relaxed;
     }
 
+    /** This rule's revocation settings, or null to use the policy's. */
+    public @Nullable Revocation revocation() {
+      return revocation;
+    }
+
     Draft thaw() {
       Draft d = new Draft(pattern);
       d.pinSets.addAll(pinSets);
       d.roots.addAll(roots);
       d.relaxed.addAll(relaxed);
       d.singlePinAccepted = singlePinAccepted;
+      d.revocation = revocation;
       return d;
     }
 
@@ -680,6 +724,9 @@ public final class TlsPolicy {
       if (!relaxed.isEmpty()) {
         b.append(b.charAt(b.length() - 1) == '{' ? "" : ", ").append("RELAXED=").append(relaxed);
       }
+      if (revocation != null) {
+        b.append(b.charAt(b.length() - 1) == '{' ? "" : ", ").append(revocation);
+      }
       return b.append('}').toString();
     }
 
@@ -689,6 +736,7 @@ public final class TlsPolicy {
       final List<X509Certificate> roots = new ArrayList<>();
       final Set<ProfileRule> relaxed = EnumSet.noneOf(ProfileRule.class);
       boolean singlePinAccepted;
+      @Nullable Revocation revocation;
 
       Draft(HostPattern pattern) {
         this.pattern = pattern;

@@ -42,15 +42,17 @@ public final class StrictTrustManager extends X509ExtendedTrustManager {
 
   private final Supplier<TlsPolicy> policy;
   private final String protocol;
-  private final RevocationCheck revocation;
+  private final @Nullable RevocationCheck revocation;
   /** Last day (epoch days) a PIN_SET_EXPIRING event was sent per pin set, to send one a day. */
   private final Map<PinSet, Long> expiryWarned = new ConcurrentHashMap<>();
 
+  /** A trust manager whose revocation step is the policy's own checker (and its shared cache). */
   public StrictTrustManager(Supplier<TlsPolicy> policy, String protocol) {
-    this(policy, protocol, RevocationCheck.OFF);
+    this(policy, protocol, null);
   }
 
-  public StrictTrustManager(Supplier<TlsPolicy> policy, String protocol, RevocationCheck revocation) {
+  /** A trust manager with another revocation step, or the policy's when {@code revocation} is null. */
+  public StrictTrustManager(Supplier<TlsPolicy> policy, String protocol, @Nullable RevocationCheck revocation) {
     this.policy = policy;
     this.protocol = protocol;
     this.revocation = revocation;
@@ -138,7 +140,7 @@ public final class StrictTrustManager extends X509ExtendedTrustManager {
     PathChecks.check(v, path);
     hostname(v, path);
     ProfileChecks.check(v, path);
-    revocation.check(v, path, session);
+    revocation(p).check(v, path, session);
     pins(v, path, rules);
     v.accepted("accepted: path " + Texts.subject(path.leaf().getSubjectX500Principal()) + " -> "
         + Texts.subject(path.anchor().getSubjectX500Principal()));
@@ -155,6 +157,10 @@ public final class StrictTrustManager extends X509ExtendedTrustManager {
     Set<String> ekus = Set.of(role == Verification.Role.SERVER ? PathChecks.SERVER_AUTH : PathChecks.CLIENT_AUTH);
     return new Verification(host, normalized, port, protocol, chain, now, role, anchors, relaxed, ekus,
         MAX_INTERMEDIATES, p::publish);
+  }
+
+  private RevocationCheck revocation(TlsPolicy p) {
+    return revocation != null ? revocation : p.revocationChecker();
   }
 
   static void hostname(Verification v, ValidatedPath path) throws TlsRefusalException {
@@ -294,7 +300,7 @@ public final class StrictTrustManager extends X509ExtendedTrustManager {
     ValidatedPath path = PathBuilder.build(v);
     PathChecks.check(v, path);
     ProfileChecks.check(v, path);
-    revocation.check(v, path, null);
+    revocation(p).check(v, path, null);
     v.accepted("accepted client " + Texts.subject(path.leaf().getSubjectX500Principal()));
   }
 
