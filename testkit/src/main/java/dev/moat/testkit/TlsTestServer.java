@@ -50,7 +50,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Security (test JVMs only):</b> the JDK disables TLS 1.0 and 1.1 through the security
  * property {@code jdk.tls.disabledAlgorithms}, which JSSE reads once, when the JVM's first {@code
- * SSLContext} is created. Loading this class (or {@link TestPki} or {@link BadTls}) removes {@code
+ * SSLContext} is created. When the JUnit Platform launcher opens its session (a listener testkit
+ * registers in {@code META-INF/services}), and again when this class, {@link TestPki} or {@link
+ * BadTls} is loaded, testkit removes {@code
  * TLSv1} and {@code TLSv1.1} from that property, nothing else, so that this server can play a legacy
  * server. That relaxes the JDK's floor for every client of the JVM too, which is what Moat's tests
  * want: Moat must refuse old protocols by itself. If JSSE read the property before testkit was

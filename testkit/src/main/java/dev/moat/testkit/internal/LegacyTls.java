@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The JDK disables both through the {@code jdk.tls.disabledAlgorithms} security property, which
  * JSSE reads once, when the first {@link SSLContext} of the JVM is created. {@link #enable()}
  * removes {@code TLSv1} and {@code TLSv1.1} from that property (nothing else) and must therefore run
- * before that moment; testkit calls it from the static initialisers of its entry classes. It then
+ * before that moment; testkit calls it when the JUnit launcher session opens ({@link
+ * JUnitLegacyTlsListener}) and from the static initialisers of its entry classes. It then
  * probes whether JSSE really accepts TLS 1.0. If JSSE had already read the property, the probe fails
  * and the legacy scenarios report themselves unavailable.
  *
@@ -65,8 +66,10 @@ public final class LegacyTls {
     }
     return "TLS 1.0/1.1 stay disabled in this JVM: JSSE read the security property "
         + PROPERTY
-        + " before testkit could relax it. Load a testkit class (BadTls, TlsTestServer or TestPki)"
-        + " before the first SSLContext of the test JVM is created, or start the JVM with"
+        + " before testkit could relax it. Under JUnit, testkit's LauncherSessionListener does this"
+        + " first unless junit-platform-launcher is missing or listeners are disabled; otherwise load"
+        + " a testkit class (BadTls, TlsTestServer or TestPki) before the first SSLContext of the"
+        + " test JVM is created, or start the JVM with"
         + " -Djava.security.properties=<file> where the file sets "
         + PROPERTY
         + " without TLSv1 and TLSv1.1.";
