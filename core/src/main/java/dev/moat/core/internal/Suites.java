@@ -59,10 +59,24 @@ public final class Suites {
   }
 
   private static Set<String> supported() {
-    try {
-      return Set.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("no default TLS context in this JVM", e);
+    return Supported.SUITES;
+  }
+
+  /**
+   * Asked once, lazily. Empty key and trust manager arrays keep JSSE from loading the default key
+   * and trust stores, which a policy with its own roots never needs (a cold-start cost on devices).
+   */
+  private static final class Supported {
+    static final Set<String> SUITES = load();
+
+    private static Set<String> load() {
+      try {
+        SSLContext probe = SSLContext.getInstance("TLS");
+        probe.init(new javax.net.ssl.KeyManager[0], new javax.net.ssl.TrustManager[0], null);
+        return Set.of(probe.getSupportedSSLParameters().getCipherSuites());
+      } catch (NoSuchAlgorithmException | java.security.KeyManagementException e) {
+        throw new IllegalStateException("no TLS implementation in this JVM", e);
+      }
     }
   }
 }
