@@ -239,7 +239,8 @@ public final class SqlServerTls {
     final Map<String, List<String>> values = new LinkedHashMap<>();
 
     void add(String key, @Nullable String value) {
-      if (value != null) {
+      // The driver's getters return "" for unset strings; an empty value sets nothing.
+      if (value != null && !value.trim().isEmpty()) {
         values.computeIfAbsent(key.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(value.trim());
       }
     }
