@@ -66,6 +66,8 @@ public final class PathChecks {
     }
     issuers(v, path);
     leaf(v, path);
+    NameConstraintChecks.check(v, path);
+    ProfileChecks.criticalExtensions(v, path);
     if (!path.directlyTrusted()) {
       pkix(v, path);
     }

@@ -1,0 +1,369 @@
+package dev.moat.core.internal;
+
+import dev.moat.core.Check;
+import dev.moat.core.TlsRefusalException;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
+import org.bouncycastle.asn1.x509.NameConstraints;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Name constraints (RFC 5280 4.2.1.10) for DNS names and IP addresses, enforced by Moat itself on
+ * every certificate below a constrained CA, the trust anchor included.
+ *
+ * <p>Why not leave it to the JDK: JSSE builds its trust anchors without name constraints, so a
+ * name-constrained private root constrains nothing there; and the JDK's validator reads a wildcard
+ * SAN ({@code *.example.com}) as a literal name, so a wildcard whose matches reach into an excluded
+ * subtree ({@code secret.example.com}) passes. Here a wildcard is checked against every name it
+ * can match. The leaf's subject CN counts as a DNS name or IP address when it looks like one, as
+ * browsers do, so a CN cannot smuggle a forbidden name past the constraints.
+ *
+ * <p>Malformed constraints refuse the chain rather than being ignored: constraints in an
+ * end-entity certificate, an empty NameConstraints or empty subtree list, {@code minimum}/{@code
+ * maximum} fields, DNS constraints with wildcards, underscores or bad labels, and IP constraints
+ * whose length is not 8 or 32 octets or whose mask is not a prefix. None of these rules can be
+ * relaxed: name constraints are what makes a private CA safe to trust.
+ */
+public final class NameConstraintChecks {
+  static final String OID = "2.5.29.30";
+  private static final int MAX_SUBTREES = 1024;
+
+  private NameConstraintChecks() {}
+
+  /** Parsed DNS and IP subtrees of one CA. */
+  record Constraints(
+      List<String> permittedDns, List<String> excludedDns,
+      List<byte[]> permittedIp, List<byte[]> excludedIp, boolean anyPermitted) {
+
+    String describe() {
+      StringBuilder b = new StringBuilder();
+      b.append("permitted: ").append(list(permittedDns, permittedIp, anyPermitted));
+      b.append("; excluded: ").append(list(excludedDns, excludedIp, false));
+      return b.toString();
+    }
+
+    private static String list(List<String> dns, List<byte[]> ip, boolean others) {
+      List<String> all = new ArrayList<>();
+      for (String d : dns) {
+        all.add(d.isEmpty() ? "(every DNS name)" : "DNS:" + Texts.sanitize(d, 80));
+      }
+      for (byte[] r : ip) {
+        all.add("IP:" + cidr(r));
+      }
+      if (all.isEmpty()) {
+        return others ? "(no DNS or IP constraints)" : "(none)";
+      }
+      if (all.size() > 8) {
+        return String.join(", ", all.subList(0, 8)) + ", ... (" + all.size() + ")";
+      }
+      return String.join(", ", all);
+    }
+  }
+
+  public static void check(Verification v, ValidatedPath path) throws TlsRefusalException {
+    List<X509Certificate> all = path.withAnchor();
+    X509Certificate leaf = path.leaf();
+    if (!path.directlyTrusted() && leaf.getBasicConstraints() < 0 && leaf.getExtensionValue(OID) != null) {
+      throw v.refuse(Check.NAME_CONSTRAINTS,
+          "The end-entity certificate " + Verification.name(leaf) + " carries a nameConstraints "
+              + "extension, which RFC 5280 allows only in CA certificates.",
+          List.of(), "Have the certificate reissued without nameConstraints.");
+    }
+    if (path.directlyTrusted()) {
+      return;
+    }
+    for (int i = all.size() - 1; i >= 1; i--) {
+      X509Certificate ca = all.get(i);
+      Constraints nc = parse(v, ca);
+      if (nc == null) {
+        continue;
+      }
+      for (int j = i - 1; j >= 0; j--) {
+        X509Certificate below = all.get(j);
+        boolean selfIssued = below.getSubjectX500Principal().equals(below.getIssuerX500Principal());
+        if (j > 0 && selfIssued) {
+          continue; // RFC 5280 6.1.3 (b): not applied to self-issued intermediates
+        }
+        enforce(v, ca, nc, below, j == 0);
+      }
+    }
+  }
+
+  /** The DNS and IP constraints of a CA, null when it has none. */
+  static @Nullable Constraints parse(Verification v, X509Certificate ca) throws TlsRefusalException {
+    byte[] ext = ca.getExtensionValue(OID);
+    if (ext == null) {
+      return null;
+    }
+    NameConstraints nc;
+    try {
+      nc = NameConstraints.getInstance(ASN1OctetString.getInstance(ext).getOctets());
+    } catch (RuntimeException e) {
+      throw malformed(v, ca, "does not parse (" + Texts.sanitize(String.valueOf(e.getMessage()), 80) + ")", e);
+    }
+    GeneralSubtree[] permitted = nc.getPermittedSubtrees();
+    GeneralSubtree[] excluded = nc.getExcludedSubtrees();
+    if (permitted == null && excluded == null) {
+      throw malformed(v, ca, "is an empty sequence (RFC 5280 requires permittedSubtrees or excludedSubtrees)", null);
+    }
+    if ((permitted != null && permitted.length == 0) || (excluded != null && excluded.length == 0)) {
+      throw malformed(v, ca, "has an empty list of subtrees (RFC 5280: SIZE (1..MAX))", null);
+    }
+    if ((permitted != null ? permitted.length : 0) + (excluded != null ? excluded.length : 0) > MAX_SUBTREES) {
+      throw malformed(v, ca, "has more than " + MAX_SUBTREES + " subtrees", null);
+    }
+    List<String> pDns = new ArrayList<>();
+    List<byte[]> pIp = new ArrayList<>();
+    List<String> xDns = new ArrayList<>();
+    List<byte[]> xIp = new ArrayList<>();
+    boolean anyPermitted = false;
+    if (permitted != null) {
+      for (GeneralSubtree s : permitted) {
+        anyPermitted |= !add(v, ca, s, pDns, pIp);
+      }
+    }
+    if (excluded != null) {
+      for (GeneralSubtree s : excluded) {
+        add(v, ca, s, xDns, xIp);
+      }
+    }
+    return new Constraints(List.copyOf(pDns), List.copyOf(xDns), List.copyOf(pIp), List.copyOf(xIp), anyPermitted);
+  }
+
+  /** Adds a DNS or IP subtree; returns false for other name forms (left to the JDK). */
+  private static boolean add(Verification v, X509Certificate ca, GeneralSubtree s, List<String> dns, List<byte[]> ip)
+      throws TlsRefusalException {
+    BigInteger min = s.getMinimum();
+    if ((min != null && min.signum() != 0) || s.getMaximum() != null) {
+      throw malformed(v, ca, "uses the minimum or maximum field, which RFC 5280 forbids", null);
+    }
+    GeneralName base = s.getBase();
+    if (base.getTagNo() == GeneralName.dNSName) {
+      String name = ((ASN1String) base.getName()).getString();
+      String problem = dnsConstraintProblem(name);
+      if (problem != null) {
+        throw malformed(v, ca, "has the DNS constraint '" + Texts.sanitize(name, 80) + "', which " + problem, null);
+      }
+      dns.add(stripDot(name.toLowerCase(Locale.ROOT)));
+      return true;
+    }
+    if (base.getTagNo() == GeneralName.iPAddress) {
+      byte[] range = ASN1OctetString.getInstance(base.getName()).getOctets();
+      String problem = ipConstraintProblem(range);
+      if (problem != null) {
+        throw malformed(v, ca, "has an IP address constraint that " + problem, null);
+      }
+      ip.add(range);
+      return true;
+    }
+    return false;
+  }
+
+  /** Why a dNSName constraint is malformed, or null. Empty and leading-dot forms are allowed. */
+  static @Nullable String dnsConstraintProblem(String name) {
+    if (name.isEmpty()) {
+      return null; // every DNS name
+    }
+    String n = name.startsWith(".") ? name.substring(1) : name;
+    if (n.indexOf('*') >= 0) {
+      return "contains a wildcard (constraints name subtrees; wildcards are not allowed)";
+    }
+    return SanSyntax.dnsProblem(stripDot(n), false);
+  }
+
+  /** Why an iPAddress constraint is malformed, or null. */
+  static @Nullable String ipConstraintProblem(byte[] range) {
+    if (range.length != 8 && range.length != 32) {
+      return "is " + range.length + " octets long (must be 8 for IPv4 or 32 for IPv6: address then mask)";
+    }
+    int half = range.length / 2;
+    boolean zeros = false;
+    for (int i = half; i < range.length; i++) {
+      for (int bit = 7; bit >= 0; bit--) {
+        boolean one = (range[i] >> bit & 1) == 1;
+        if (one && zeros) {
+          return "has the mask " + addr(slice(range, half, range.length)) + ", which is not a prefix (CIDR) mask";
+        }
+        zeros |= !one;
+      }
+    }
+    return null;
+  }
+
+  private static void enforce(Verification v, X509Certificate ca, Constraints nc, X509Certificate c, boolean leaf)
+      throws TlsRefusalException {
+    CertificateFacts facts = CertificateFacts.of(c);
+    List<String> dnsNames = new ArrayList<>(facts.dnsNames());
+    List<byte[]> ips = new ArrayList<>(facts.ipAddresses());
+    if (leaf) {
+      for (String cn : SanSyntax.commonNames(c)) {
+        byte[] ip = HostNames.ipLiteral(cn);
+        if (ip != null) {
+          ips.add(ip);
+        } else if (SanSyntax.looksLikeHostName(cn)) {
+          dnsNames.add(cn);
+        }
+      }
+    }
+    for (String name : dnsNames) {
+      String n = stripDot(name.toLowerCase(Locale.ROOT));
+      String why = dnsViolation(nc, n);
+      if (why != null) {
+        throw violation(v, ca, nc, c, "DNS name '" + Texts.sanitize(name, 100) + "'", why);
+      }
+    }
+    for (byte[] ip : ips) {
+      String why = ipViolation(nc, ip);
+      if (why != null) {
+        throw violation(v, ca, nc, c, "IP address " + addr(ip), why);
+      }
+    }
+  }
+
+  /** Why a DNS name breaks the constraints, or null. A {@code *.} name stands for all it matches. */
+  static @Nullable String dnsViolation(Constraints nc, String name) {
+    boolean wildcard = name.startsWith("*.");
+    String parent = wildcard ? name.substring(2) : name;
+    for (String x : nc.excludedDns()) {
+      if (wildcard ? wildcardTouches(parent, x) : within(name, x)) {
+        return wildcard && !wildcardWithin(parent, x)
+            ? "the wildcard matches names in the excluded subtree '" + label(x) + "'"
+            : "it lies in the excluded subtree '" + label(x) + "'";
+      }
+    }
+    if (nc.permittedDns().isEmpty()) {
+      return null;
+    }
+    for (String p : nc.permittedDns()) {
+      if (wildcard ? wildcardWithin(parent, p) : within(name, p)) {
+        return null;
+      }
+    }
+    return wildcard ? "the wildcard matches names outside every permitted DNS subtree"
+        : "it lies outside every permitted DNS subtree";
+  }
+
+  static @Nullable String ipViolation(Constraints nc, byte[] ip) {
+    for (byte[] x : nc.excludedIp()) {
+      if (inRange(ip, x)) {
+        return "it lies in the excluded range " + cidr(x);
+      }
+    }
+    if (nc.permittedIp().isEmpty()) {
+      return null;
+    }
+    for (byte[] p : nc.permittedIp()) {
+      if (inRange(ip, p)) {
+        return null;
+      }
+    }
+    return "it lies outside every permitted IP range";
+  }
+
+  /** RFC 5280: a name is within a DNS subtree when it is the subtree or ends with "." + it. */
+  static boolean within(String name, String subtree) {
+    if (subtree.isEmpty()) {
+      return true;
+    }
+    if (subtree.startsWith(".")) {
+      return name.endsWith(subtree); // leading dot: subdomains only (a common, non-RFC form)
+    }
+    return name.equals(subtree) || name.endsWith("." + subtree);
+  }
+
+  /** Whether every name {@code *.parent} can match lies within the subtree. */
+  static boolean wildcardWithin(String parent, String subtree) {
+    if (subtree.isEmpty()) {
+      return true;
+    }
+    if (subtree.startsWith(".")) {
+      return parent.equals(subtree.substring(1)) || parent.endsWith(subtree);
+    }
+    return parent.equals(subtree) || parent.endsWith("." + subtree);
+  }
+
+  /** Whether some name {@code *.parent} can match (one label in place of the star) lies within the subtree. */
+  static boolean wildcardTouches(String parent, String subtree) {
+    if (wildcardWithin(parent, subtree)) {
+      return true;
+    }
+    String s = subtree.startsWith(".") ? subtree.substring(1) : subtree;
+    if (subtree.startsWith(".")) {
+      return false; // a single label cannot reach the subdomains of a deeper name
+    }
+    int dot = s.indexOf('.');
+    return dot > 0 && s.substring(dot + 1).equals(parent);
+  }
+
+  static boolean inRange(byte[] ip, byte[] range) {
+    int half = range.length / 2;
+    if (ip.length != half) {
+      return false;
+    }
+    for (int i = 0; i < half; i++) {
+      if ((ip[i] & range[half + i]) != (range[i] & range[half + i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static TlsRefusalException violation(
+      Verification v, X509Certificate ca, Constraints nc, X509Certificate c, String what, String why) {
+    boolean anchor = v.anchors.contains(ca);
+    return v.refuse(Check.NAME_CONSTRAINTS,
+        "The " + what + " in " + Verification.name(c) + " breaks the name constraints of the "
+            + (anchor ? "trust anchor " : "CA ") + Verification.name(ca) + ": " + why + ".",
+        List.of("Constraints of " + Verification.name(ca) + ": " + nc.describe()),
+        "That CA is not allowed to issue for this name. Use a certificate from a CA whose constraints "
+            + "cover it, or reissue the certificate without the name.");
+  }
+
+  private static TlsRefusalException malformed(
+      Verification v, X509Certificate ca, String problem, @Nullable Throwable cause) {
+    return v.refuse(Check.NAME_CONSTRAINTS,
+        "The nameConstraints extension of " + Verification.name(ca) + " " + problem
+            + "; malformed constraints are refused rather than ignored.",
+        List.of(), "Reissue that CA certificate with well-formed name constraints.", cause);
+  }
+
+  private static String stripDot(String s) {
+    return s.endsWith(".") && s.length() > 1 ? s.substring(0, s.length() - 1) : s;
+  }
+
+  private static String label(String subtree) {
+    return subtree.isEmpty() ? "(every DNS name)" : Texts.sanitize(subtree, 100);
+  }
+
+  private static byte[] slice(byte[] b, int from, int to) {
+    byte[] out = new byte[to - from];
+    System.arraycopy(b, from, out, 0, out.length);
+    return out;
+  }
+
+  static String addr(byte[] ip) {
+    try {
+      return InetAddress.getByAddress(ip).getHostAddress();
+    } catch (UnknownHostException e) {
+      return "(" + ip.length + "-octet address)";
+    }
+  }
+
+  static String cidr(byte[] range) {
+    int half = range.length / 2;
+    int bits = 0;
+    for (int i = half; i < range.length; i++) {
+      bits += Integer.bitCount(range[i] & 0xff);
+    }
+    return addr(slice(range, 0, half)) + "/" + bits;
+  }
+}
