@@ -23,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Names are stable: GOOD, EXPIRED, NOT_YET_VALID, WRONG_HOST, CN_ONLY, SELF_SIGNED,
  * UNTRUSTED_ROOT, MISSING_INTERMEDIATE, SHA1_SIGNED, RSA_1024, NO_SERVER_AUTH_EKU,
- * INTERMEDIATE_NOT_CA, REVOKED (pending revocation support), PIN_MISMATCH, TLS_1_0_ONLY,
- * TLS_1_1_ONLY, NON_AEAD_ONLY, PLAINTEXT.
+ * INTERMEDIATE_NOT_CA, REVOKED, REVOKED_STAPLED, PIN_MISMATCH, TLS_1_0_ONLY, TLS_1_1_ONLY,
+ * NON_AEAD_ONLY, PLAINTEXT. The revoked leaves name an OCSP responder testkit starts on
+ * 127.0.0.1 (lazily, once per JVM); the default policy (soft-fail revocation) refuses them.
  *
  * <p><b>Security:</b> loading this class re-enables TLS 1.0 and 1.1 in the test JVM's JSSE so the
  * legacy scenarios can be served; see {@link TlsTestServer}.
@@ -80,23 +81,28 @@ public final class BadTls {
                   + " keyCertSign, issued by the trusted root.",
               TestPki::intermediateNotCaChain, Check.BASIC_CONSTRAINTS),
           new Scenario("REVOKED",
-              "The leaf is meant to be revoked by its CA; pending: testkit publishes no CRL or"
-                  + " OCSP response yet, so nothing marks it revoked.",
+              "The leaf is revoked: its OCSP responder (testkit's, on 127.0.0.1) answers"
+                  + " \"revoked\"; the server staples nothing.",
               TestPki::revokedLeaf, MODERN, List.of(), MODERN, "", Check.REVOKED,
-              false, false, true),
+              false, false, false, false),
+          new Scenario("REVOKED_STAPLED",
+              "The leaf is revoked and the server staples its OCSP response saying so (a server"
+                  + " that cannot staple leaves the client to ask the same responder).",
+              TestPki::revokedStapledLeaf, MODERN, List.of(), MODERN, "", Check.REVOKED,
+              false, false, false, true),
           new Scenario("PIN_MISMATCH",
               "A correct server, but the client pins localhost to two keys that match nothing"
                   + " in the chain.",
-              TestPki::goodChain, MODERN, List.of(), MODERN, "", Check.PIN, true, false, false),
+              TestPki::goodChain, MODERN, List.of(), MODERN, "", Check.PIN, true, false, false, false),
           legacy("TLS_1_0_ONLY", "TLSv1"),
           legacy("TLS_1_1_ONLY", "TLSv1.1"),
           new Scenario("NON_AEAD_ONLY",
               "The server speaks TLS 1.2 with CBC (non-AEAD) ECDHE suites only.",
               TestPki::goodChain, List.of("TLSv1.2"), NON_AEAD_SUITES, List.of("TLSv1.2"),
-              NON_AEAD_OPENSSL, Check.CIPHER_SUITE, false, false, false),
+              NON_AEAD_OPENSSL, Check.CIPHER_SUITE, false, false, false, false),
           new Scenario("PLAINTEXT",
               "The server speaks no TLS: it writes a plaintext banner and echoes.",
-              null, List.of(), List.of(), List.of(), "", Check.PLAINTEXT, false, false, false));
+              null, List.of(), List.of(), List.of(), "", Check.PLAINTEXT, false, false, false, false));
 
   private BadTls() {}
 
@@ -140,7 +146,7 @@ public final class BadTls {
       @Nullable Check check,
       String opensslCiphers) {
     return new Scenario(name, description, credentials, MODERN, List.of(), MODERN, opensslCiphers,
-        check, false, false, false);
+        check, false, false, false, false);
   }
 
   private static Scenario legacy(String name, String protocol) {
@@ -148,6 +154,6 @@ public final class BadTls {
         "A correct certificate, but the server speaks " + protocol + " only (JDK default suites;"
             + " testkit re-enables " + protocol + " in the test JVM, see TlsTestServer).",
         TestPki::goodChain, List.of(protocol), List.of(), List.of(protocol), SECLEVEL_0,
-        Check.PROTOCOL, false, true, false);
+        Check.PROTOCOL, false, true, false, false);
   }
 }

@@ -19,11 +19,18 @@ import java.util.Map;
 import java.util.Objects;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -59,6 +66,11 @@ import org.jspecify.annotations.Nullable;
  * was given).
  */
 public final class CertificateBuilder {
+  /** The TLS feature extension of RFC 7633. */
+  static final ASN1ObjectIdentifier TLS_FEATURE = new ASN1ObjectIdentifier("1.3.6.1.5.5.7.1.24");
+  /** The TLS extension number of status_request (RFC 6066). */
+  private static final int STATUS_REQUEST = 5;
+
   private final TestPki pki;
   private final boolean ca;
   private X500Name subject;
@@ -252,6 +264,62 @@ public final class CertificateBuilder {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Replaces the authorityInfoAccess extension with these OCSP responder URLs (for example {@link
+   * OcspResponder#url()}); no URL removes it.
+   */
+  public CertificateBuilder ocsp(String... responderUrls) {
+    if (responderUrls.length == 0) {
+      extensions.remove(Extension.authorityInfoAccess);
+      return this;
+    }
+    AccessDescription[] descriptions = new AccessDescription[responderUrls.length];
+    for (int i = 0; i < responderUrls.length; i++) {
+      descriptions[i] =
+          new AccessDescription(
+              AccessDescription.id_ad_ocsp,
+              new GeneralName(
+                  GeneralName.uniformResourceIdentifier,
+                  Objects.requireNonNull(responderUrls[i], "responderUrl")));
+    }
+    return extension(
+        Extension.authorityInfoAccess, false, new AuthorityInformationAccess(descriptions));
+  }
+
+  /**
+   * Replaces the cRLDistributionPoints extension with one full-name point per URL (for example
+   * {@link CrlServer#url()}); no URL removes it.
+   */
+  public CertificateBuilder crlDistributionPoint(String... crlUrls) {
+    if (crlUrls.length == 0) {
+      extensions.remove(Extension.cRLDistributionPoints);
+      return this;
+    }
+    DistributionPoint[] points = new DistributionPoint[crlUrls.length];
+    for (int i = 0; i < crlUrls.length; i++) {
+      points[i] =
+          new DistributionPoint(
+              new DistributionPointName(
+                  new GeneralNames(
+                      new GeneralName(
+                          GeneralName.uniformResourceIdentifier,
+                          Objects.requireNonNull(crlUrls[i], "crlUrl")))),
+              null,
+              null);
+    }
+    return extension(Extension.cRLDistributionPoints, false, new CRLDistPoint(points));
+  }
+
+  /**
+   * Adds the TLS feature extension (RFC 7633, OID 1.3.6.1.5.5.7.1.24) with status_request (5):
+   * "must-staple". A client must refuse this certificate unless the server staples an OCSP
+   * response.
+   */
+  public CertificateBuilder mustStaple() {
+    return extension(
+        TLS_FEATURE, false, new DERSequence(new ASN1Integer(STATUS_REQUEST)));
   }
 
   /**

@@ -46,6 +46,7 @@ public final class Scenario {
   private final boolean pinMismatch;
   private final boolean legacyProtocol;
   private final boolean pendingRevocationSupport;
+  private final boolean staplesOcsp;
 
   Scenario(
       String name,
@@ -58,7 +59,8 @@ public final class Scenario {
       @Nullable Check expectedCheck,
       boolean pinMismatch,
       boolean legacyProtocol,
-      boolean pendingRevocationSupport) {
+      boolean pendingRevocationSupport,
+      boolean staplesOcsp) {
     this.name = name;
     this.description = description;
     this.credentials = credentials;
@@ -70,6 +72,7 @@ public final class Scenario {
     this.pinMismatch = pinMismatch;
     this.legacyProtocol = legacyProtocol;
     this.pendingRevocationSupport = pendingRevocationSupport;
+    this.staplesOcsp = staplesOcsp;
   }
 
   /** The stable id, such as {@code EXPIRED}; use it in test names and reports. */
@@ -150,16 +153,26 @@ public final class Scenario {
   }
 
   /**
-   * True for {@code REVOKED}: the catalog lists it, but testkit publishes no CRL or OCSP response
-   * yet, so its certificate is not actually revoked anywhere. Skip it until revocation lands.
+   * False for every scenario now: {@code REVOKED} and {@code REVOKED_STAPLED} are revoked at a real
+   * OCSP responder ({@link TestPki#revocationResponder()}) and refused by the default policy. Kept
+   * for the catalog tests that still consult it.
    */
   public boolean pendingRevocationSupport() {
     return pendingRevocationSupport;
   }
 
   /**
-   * Why this scenario cannot run in this JVM, if it cannot: revocation pending, or TLS 1.0/1.1 that
-   * JSSE keeps disabled. Catalog tests skip (assume) on it.
+   * True for {@code REVOKED_STAPLED}: the server should staple an OCSP response ({@link
+   * TlsTestServer#start(Scenario)} does, with JDK server-side stapling). A native server that
+   * cannot staple still gets the scenario refused, as the leaf's responder URL answers "revoked"
+   * to the client too.
+   */
+  public boolean staplesOcsp() {
+    return staplesOcsp;
+  }
+
+  /**
+   * Why this scenario cannot run in this JVM, if it cannot: TLS 1.0/1.1 that JSSE keeps disabled. Catalog tests skip (assume) on it.
    */
   public Optional<String> unavailableReason() {
     if (pendingRevocationSupport) {
@@ -182,7 +195,9 @@ public final class Scenario {
 
   /**
    * The policy a Moat client uses for this scenario: trusts {@link #trustRoot()} only, and for
-   * {@code PIN_MISMATCH} pins {@code localhost} to two keys that match nothing.
+   * {@code PIN_MISMATCH} pins {@code localhost} to two keys that match nothing. Revocation is the
+   * default ({@code Revocation.softFail()}), which refuses {@code REVOKED} and {@code
+   * REVOKED_STAPLED}.
    */
   public TlsPolicy policy() {
     TlsPolicy.Builder builder = TlsPolicy.builder().trustRoot(trustRoot());

@@ -374,9 +374,38 @@ public final class TestPki {
         });
   }
 
-  /** A fresh-looking good leaf reserved for revocation tests (nothing revokes it yet). */
+  /**
+   * A leaf for the PKI's hosts whose authorityInfoAccess names {@link #revocationResponder()},
+   * which answers "revoked" for it. A client with the default soft-fail revocation refuses it with
+   * {@code Check.REVOKED}.
+   */
   public Credentials revokedLeaf() {
-    return memo("revoked", () -> leafBuilder().build());
+    return memo("revoked", () -> revokedAtResponder());
+  }
+
+  /**
+   * Another revoked leaf like {@link #revokedLeaf()}, for the {@code REVOKED_STAPLED} scenario:
+   * a stapling server ({@link TlsTestServer.Builder#ocspStapling}) staples the responder's
+   * "revoked"; a server that cannot staple leaves the client to ask the responder itself.
+   */
+  public Credentials revokedStapledLeaf() {
+    return memo("revokedStapled", () -> revokedAtResponder());
+  }
+
+  /**
+   * The OCSP responder of {@link #revokedLeaf()} and {@link #revokedStapledLeaf()}: started on
+   * 127.0.0.1 at first use and kept for the JVM's lifetime (daemon threads). Do not stop or
+   * reconfigure it; start an {@link OcspResponder} of your own for tests that do.
+   */
+  public OcspResponder revocationResponder() {
+    return memo("revocationResponder", () -> OcspResponder.start(this));
+  }
+
+  private Credentials revokedAtResponder() {
+    OcspResponder responder = revocationResponder();
+    Credentials leaf = responder.leafBuilder().build();
+    responder.revoke(leaf.certificate());
+    return leaf;
   }
 
   // ---------------------------------------------------------------- pins

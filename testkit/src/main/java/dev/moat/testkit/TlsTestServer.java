@@ -102,7 +102,7 @@ public final class TlsTestServer implements AutoCloseable {
    * server for {@code PLAINTEXT}.
    *
    * @throws IllegalStateException when the scenario cannot run in this JVM (see {@link
-   *     Scenario#unavailableReason()}); {@code REVOKED} is served anyway, as its certificate exists
+   *     Scenario#unavailableReason()})
    */
   public static TlsTestServer start(Scenario scenario) {
     Objects.requireNonNull(scenario, "scenario");
@@ -119,6 +119,7 @@ public final class TlsTestServer implements AutoCloseable {
         .credentials(scenario.credentials().orElseThrow())
         .protocols(scenario.serverProtocols())
         .cipherSuites(scenario.serverCipherSuites())
+        .ocspStapling(scenario.staplesOcsp())
         .start();
   }
 
@@ -170,6 +171,7 @@ public final class TlsTestServer implements AutoCloseable {
     private List<String> cipherSuites = List.of();
     private @Nullable X509Certificate clientTrustRoot;
     private boolean needClientAuth;
+    private boolean ocspStapling;
 
     private Builder() {}
 
@@ -218,6 +220,24 @@ public final class TlsTestServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Staple an OCSP response to the handshake when the client asks for one (status_request), as
+     * the JDK's server-side stapling does it: at the first handshake the server fetches the
+     * response for its leaf from the OCSP URL in the leaf's authorityInfoAccess (an {@link
+     * OcspResponder#url()}), caches it for the server's lifetime, and staples whatever the
+     * responder said (good, revoked or unknown), in TLS 1.2 and 1.3. If the fetch fails or the
+     * answer is not a parsable OCSP response, the JDK staples nothing. Only with {@link
+     * #credentials}.
+     *
+     * <p>JSSE offers no public way to staple explicit bytes, so the server context is created with
+     * {@code jdk.tls.server.enableStatusRequestExtension=true} (JSSE reads it per context; testkit
+     * sets it only for the moment it creates this server's context, then restores it).
+     */
+    public Builder ocspStapling(boolean staple) {
+      this.ocspStapling = staple;
+      return this;
+    }
+
     /** Binds and starts accepting. */
     public TlsTestServer start() {
       SSLContext serverContext = context;
@@ -225,7 +245,13 @@ public final class TlsTestServer implements AutoCloseable {
         if (credentials == null) {
           throw new IllegalStateException("give credentials(...) or sslContext(...)");
         }
-        serverContext = TestPki.sslContext(credentials, clientTrustRoot);
+        serverContext =
+            ocspStapling
+                ? staplingContext(credentials, clientTrustRoot)
+                : TestPki.sslContext(credentials, clientTrustRoot);
+      } else if (ocspStapling) {
+        throw new IllegalStateException(
+            "ocspStapling() needs credentials(...): a given sslContext decides stapling itself");
       }
       try {
         SSLServerSocket socket =
@@ -250,6 +276,27 @@ public final class TlsTestServer implements AutoCloseable {
         return new TlsTestServer(socket, true);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot bind a loopback port", e);
+      }
+    }
+  }
+
+  private static final String SERVER_STAPLING = "jdk.tls.server.enableStatusRequestExtension";
+  private static final Object STAPLING_PROPERTY_LOCK = new Object();
+
+  /** A server context created while JSSE's server-side stapling switch is on. */
+  private static SSLContext staplingContext(
+      Credentials credentials, @Nullable X509Certificate clientTrustRoot) {
+    synchronized (STAPLING_PROPERTY_LOCK) {
+      String previous = System.getProperty(SERVER_STAPLING);
+      System.setProperty(SERVER_STAPLING, "true");
+      try {
+        return TestPki.sslContext(credentials, clientTrustRoot);
+      } finally {
+        if (previous == null) {
+          System.clearProperty(SERVER_STAPLING);
+        } else {
+          System.setProperty(SERVER_STAPLING, previous);
+        }
       }
     }
   }

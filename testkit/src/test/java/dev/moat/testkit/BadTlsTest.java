@@ -21,7 +21,7 @@ class BadTlsTest {
         .containsExactly(
             "GOOD", "EXPIRED", "NOT_YET_VALID", "WRONG_HOST", "CN_ONLY", "SELF_SIGNED",
             "UNTRUSTED_ROOT", "MISSING_INTERMEDIATE", "SHA1_SIGNED", "RSA_1024",
-            "NO_SERVER_AUTH_EKU", "INTERMEDIATE_NOT_CA", "REVOKED", "PIN_MISMATCH",
+            "NO_SERVER_AUTH_EKU", "INTERMEDIATE_NOT_CA", "REVOKED", "REVOKED_STAPLED", "PIN_MISMATCH",
             "TLS_1_0_ONLY", "TLS_1_1_ONLY", "NON_AEAD_ONLY", "PLAINTEXT");
   }
 
@@ -44,6 +44,7 @@ class BadTlsTest {
         .containsEntry("NO_SERVER_AUTH_EKU", Check.EXTENDED_KEY_USAGE)
         .containsEntry("INTERMEDIATE_NOT_CA", Check.BASIC_CONSTRAINTS)
         .containsEntry("REVOKED", Check.REVOKED)
+        .containsEntry("REVOKED_STAPLED", Check.REVOKED)
         .containsEntry("PIN_MISMATCH", Check.PIN)
         .containsEntry("TLS_1_0_ONLY", Check.PROTOCOL)
         .containsEntry("TLS_1_1_ONLY", Check.PROTOCOL)
@@ -84,12 +85,20 @@ class BadTlsTest {
   }
 
   @Test
-  void revoked_markedPendingAndUnavailable() {
+  void revoked_availableAndNamingTheSharedResponder() {
     Scenario revoked = BadTls.byName("REVOKED");
-    assertThat(revoked.pendingRevocationSupport()).isTrue();
-    assertThat(revoked.unavailableReason()).hasValueSatisfying(r -> assertThat(r).contains("revocation"));
-    assertThat(BadTls.catalog().stream().filter(Scenario::pendingRevocationSupport))
-        .containsExactly(revoked);
+    Scenario stapled = BadTls.byName("REVOKED_STAPLED");
+    assertThat(BadTls.catalog().stream().filter(Scenario::pendingRevocationSupport)).isEmpty();
+    assertThat(revoked.unavailableReason()).isEmpty();
+    assertThat(stapled.unavailableReason()).isEmpty();
+    assertThat(revoked.staplesOcsp()).isFalse();
+    assertThat(stapled.staplesOcsp()).isTrue();
+    String url = TestPki.shared().revocationResponder().url();
+    assertThat(revoked.credentials().orElseThrow().certificate().getExtensionValue("1.3.6.1.5.5.7.1.1"))
+        .isNotNull();
+    assertThat(new String(stapled.credentials().orElseThrow().certificate()
+            .getExtensionValue("1.3.6.1.5.5.7.1.1"), java.nio.charset.StandardCharsets.ISO_8859_1))
+        .contains(url);
   }
 
   @Test
