@@ -1,0 +1,150 @@
+package dev.moat.http;
+
+import dev.moat.core.TlsPolicy;
+import dev.moat.testkit.Credentials;
+import dev.moat.testkit.TestPki;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import okhttp3.OkHttpClient;
+
+/** MockWebServer set-ups shared by the tests: loopback only, certificates from testkit. */
+final class TestServers {
+  static final String HOST = "localhost";
+  static final String BODY = "moat says hello";
+
+  private TestServers() {}
+
+  /** A started MockWebServer speaking plain HTTP. */
+  static MockWebServer plaintext() {
+    MockWebServer server = new MockWebServer();
+    start(server);
+    return server;
+  }
+
+  /** A started MockWebServer presenting {@code credentials} with the JDK's default parameters. */
+  static MockWebServer https(Credentials credentials) {
+    return https(serverFactory(credentials, List.of(), List.of()));
+  }
+
+  /** A started MockWebServer over TLS with this server-side socket factory. */
+  static MockWebServer https(SSLSocketFactory factory) {
+    MockWebServer server = new MockWebServer();
+    server.useHttps(factory);
+    start(server);
+    return server;
+  }
+
+  private static void start(MockWebServer server) {
+    try {
+      server.start(InetAddress.getByName("127.0.0.1"), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String url(MockWebServer server, String scheme, String path) {
+    return scheme + "://" + HOST + ":" + server.getPort() + path;
+  }
+
+  static MockResponse ok() {
+    return new MockResponse.Builder().code(200).body(BODY).build();
+  }
+
+  /** A server socket factory presenting {@code credentials}, limited to these protocols/suites. */
+  static SSLSocketFactory serverFactory(
+      Credentials credentials, List<String> protocols, List<String> suites) {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(new KeyManager[] {credentials.keyManager()}, null, null);
+      return new Configuring(context.getSocketFactory(), protocols, suites);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Trusts the PKI's root and exempts localhost from TLS (for plaintext, HSTS, integrity). */
+  static TlsPolicy exemptingLocalhost(TestPki pki) {
+    return TlsPolicy.builder()
+        .trustRoot(pki.root())
+        .insecureAllowPlaintextTo(HOST, "test server on loopback")
+        .build();
+  }
+
+  static void shutdown(OkHttpClient client) {
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
+  }
+
+  /** Applies enabled protocols and suites to every server socket MockWebServer creates. */
+  private static final class Configuring extends SSLSocketFactory {
+    private final SSLSocketFactory delegate;
+    private final List<String> protocols;
+    private final List<String> suites;
+
+    Configuring(SSLSocketFactory delegate, List<String> protocols, List<String> suites) {
+      this.delegate = delegate;
+      this.protocols = protocols;
+      this.suites = suites;
+    }
+
+    private Socket configure(Socket socket) {
+      SSLSocket ssl = (SSLSocket) socket;
+      if (!protocols.isEmpty()) {
+        ssl.setEnabledProtocols(protocols.toArray(new String[0]));
+      }
+      if (!suites.isEmpty()) {
+        ssl.setEnabledCipherSuites(suites.toArray(new String[0]));
+      }
+      return ssl;
+    }
+
+    @Override
+    public String[] getDefaultCipherSuites() {
+      return delegate.getDefaultCipherSuites();
+    }
+
+    @Override
+    public String[] getSupportedCipherSuites() {
+      return delegate.getSupportedCipherSuites();
+    }
+
+    @Override
+    public Socket createSocket(Socket s, String host, int port, boolean autoClose)
+        throws IOException {
+      return configure(delegate.createSocket(s, host, port, autoClose));
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+      return configure(delegate.createSocket(host, port));
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+        throws IOException {
+      return configure(delegate.createSocket(host, port, localHost, localPort));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) throws IOException {
+      return configure(delegate.createSocket(host, port));
+    }
+
+    @Override
+    public Socket createSocket(
+        InetAddress address, int port, InetAddress localAddress, int localPort)
+        throws IOException {
+      return configure(delegate.createSocket(address, port, localAddress, localPort));
+    }
+  }
+}
