@@ -1,6 +1,7 @@
 package dev.moat.amqp;
 
 import dev.moat.amqp.internal.AmqpUri;
+import dev.moat.core.Check;
 import dev.moat.core.TlsPolicy;
 import dev.moat.core.TlsRefusalException;
 import dev.moat.core.TlsRefusals;
@@ -89,6 +90,7 @@ public final class AmqpClient implements AutoCloseable {
   private @Nullable TransportException processingFailure;
   private @Nullable IOException ioFailure;
   private boolean endOfStream;
+  private long bytesRead;
   private boolean closed;
   private long tag;
 
@@ -436,6 +438,10 @@ public final class AmqpClient implements AutoCloseable {
   private void pumpUntil(BooleanSupplier done, String what, Duration wait) throws AmqpException {
     if (!waitFor(done, wait)) {
       checkFailures(what);
+      if (silentTlsPeer()) {
+        throw noTlsAnswer(
+            "sent nothing in reply to the TLS handshake within " + wait.toMillis() + " ms");
+      }
       throw new AmqpTimeoutException(
           "timed out after " + wait.toMillis() + " ms " + what + " on " + uri.redacted(), wait);
     }
@@ -451,6 +457,9 @@ public final class AmqpClient implements AutoCloseable {
         return true;
       }
       if (endOfStream) {
+        if (silentTlsPeer()) {
+          throw noTlsAnswer("closed the connection without answering the TLS handshake");
+        }
         throw new AmqpException(
             "the broker at " + uri.redacted() + " closed the connection"
                 + (transport.sasl().getOutcome() == Sasl.SaslOutcome.PN_SASL_NONE
@@ -513,6 +522,7 @@ public final class AmqpClient implements AutoCloseable {
         transport.close_tail();
         return;
       }
+      bytesRead += n;
       int offset = 0;
       while (offset < n) {
         ByteBuffer tail = transport.tail();
@@ -634,6 +644,30 @@ public final class AmqpClient implements AutoCloseable {
       failure.addSuppressed(refusal.get());
     }
     return failure;
+  }
+
+  /** A TLS connection whose server has not sent a single byte and has not finished a handshake. */
+  private boolean silentTlsPeer() {
+    return uri.tls() && bytesRead == 0 && ProtonTls.tlsFailure(transport).isEmpty()
+        && ProtonTls.handshakeFinished(transport).orElse(Boolean.FALSE).equals(Boolean.FALSE);
+  }
+
+  /**
+   * A TLS server answers a ClientHello within milliseconds, with a ServerHello or an alert. One
+   * that says nothing, or hangs up without a byte, is almost always a plaintext port (an AMQP
+   * broker waiting for its protocol header) or not a TLS service at all.
+   */
+  private AmqpException noTlsAnswer(String whatHappened) {
+    TlsRefusalException refusal = new TlsRefusalException(
+        Check.PLAINTEXT, uri.host(), uri.port(), ProtonTls.PROTOCOL, List.of(),
+        "The server " + whatHappened + ": it likely does not speak TLS on this port (a plaintext"
+            + " AMQP port waits for the client's protocol header and never answers a TLS"
+            + " ClientHello).",
+        List.of("bytes received from the server: 0"),
+        "Connect to the broker's TLS port (5671 by convention), or enable TLS on this listener.",
+        null);
+    return new AmqpException(
+        "TLS with " + uri.redacted() + " failed: " + refusal.getMessage(), refusal);
   }
 
   private void abort() {

@@ -189,6 +189,16 @@ public final class ProtonTls {
   }
 
   /**
+   * Whether the TLS handshake of a transport made here has finished; empty for a transport without
+   * TLS (or not made here).
+   */
+  public static Optional<Boolean> handshakeFinished(Transport transport) {
+    Objects.requireNonNull(transport, "transport");
+    HandshakeRecord record = transport.attachments().get(RECORD_KEY, HandshakeRecord.class);
+    return record == null ? Optional.empty() : Optional.of(record.isFinished());
+  }
+
+  /**
    * Connects a blocking client to {@code uri}, authenticating as its user information says (SASL
    * PLAIN with the URI's user and password, else ANONYMOUS), waiting at most {@link
    * #DEFAULT_TIMEOUT} for each step.
