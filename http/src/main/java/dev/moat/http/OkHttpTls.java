@@ -24,7 +24,9 @@ import okhttp3.OkHttpClient;
  *       TlsPolicy#trustManager(String) strict trust manager} (which checks the host name itself),
  *       with OkHttp's own host-name verifier on top;
  *   <li>one {@link ConnectionSpec}: TLS 1.3 and 1.2 (as the policy allows) with the policy's cipher
- *       suites, no {@code CLEARTEXT};
+ *       suites, no {@code CLEARTEXT}, so that OkHttp itself refuses plaintext as a second line
+ *       (only when the policy exempts a host from TLS is {@code CLEARTEXT} added, and then the
+ *       interceptors below still refuse every host but the exempted ones);
  *   <li>{@code followSslRedirects(false)};
  *   <li>an application interceptor that refuses {@code http://} URLs before any connection is
  *       opened (a {@link HttpRefusalException} whose cause is core's {@link
@@ -84,7 +86,10 @@ public final class OkHttpTls {
     return new OkHttpClient.Builder()
         .sslSocketFactory(guard.socketFactory(), guard.trustManager())
         .hostnameVerifier(guard.hostnameVerifier())
-        .connectionSpecs(List.of(connectionSpec(policy)))
+        .connectionSpecs(
+            policy.plaintextExemptions().isEmpty()
+                ? List.of(connectionSpec(policy))
+                : List.of(connectionSpec(policy), ConnectionSpec.CLEARTEXT))
         .followSslRedirects(false)
         .addInterceptor(guard.applicationInterceptor())
         .addNetworkInterceptor(guard.networkInterceptor());
