@@ -79,13 +79,14 @@ public final class RevocationChecker implements RevocationCheck {
       X509Certificate cert = all.get(i);
       X509Certificate issuer = all.get(i + 1);
       byte[] staple = i == 0 ? staple(session) : null;
-      Status status = status(cert, issuer, staple, settings, v.now());
+      // Refuse a must-staple certificate without a staple before any fetch: no answer can save it.
       if (i == 0 && staple == null && Ocsp.mustStaple(cert)) {
         throw v.refuse(Check.REVOCATION_UNKNOWN,
             "The certificate " + Texts.subject(cert.getSubjectX500Principal()) + " requires a stapled OCSP "
                 + "response (TLS feature must-staple, RFC 7633) and the server sent none.",
             List.of(), "Enable OCSP stapling on the server.");
       }
+      Status status = status(cert, issuer, staple, settings, v.now());
       decide(v, settings, cert, status);
     }
   }
