@@ -41,7 +41,18 @@ public final class MoatRedisClient extends RedisClient {
   public void setOptions(ClientOptions clientOptions) {
     SslOptions own = sslOptions;
     super.setOptions(
-        own == null ? clientOptions : clientOptions.mutate().sslOptions(own).build());
+        own == null
+            ? clientOptions
+            : clientOptions.mutate().sslOptions(keepTimeout(own, clientOptions)).build());
+  }
+
+  /** Moat's SSL options with the handshake timeout the caller's options ask for. */
+  static SslOptions keepTimeout(SslOptions own, ClientOptions requested) {
+    SslOptions theirs = requested.getSslOptions();
+    if (theirs == null || theirs.getHandshakeTimeout().equals(own.getHandshakeTimeout())) {
+      return own;
+    }
+    return own.mutate().handshakeTimeout(theirs.getHandshakeTimeout()).build();
   }
 
   /** Checks the URI (plaintext, verify mode, startTls) each time a connection is opened. */

@@ -47,7 +47,9 @@ public final class MoatRedisClusterClient extends RedisClusterClient {
     super.setOptions(
         own == null
             ? clientOptions
-            : ClusterClientOptions.builder(clientOptions).sslOptions(own).build());
+            : ClusterClientOptions.builder(clientOptions)
+                .sslOptions(MoatRedisClient.keepTimeout(own, clientOptions))
+                .build());
   }
 
   @Override

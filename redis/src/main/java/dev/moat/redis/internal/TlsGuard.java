@@ -3,14 +3,23 @@ package dev.moat.redis.internal;
 import dev.moat.core.Check;
 import dev.moat.core.TlsPolicy;
 import dev.moat.redis.RedisUriRefusedException;
+import io.lettuce.core.protocol.CommandHandler;
 import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
+import io.netty.buffer.ByteBuf;
+import dev.moat.core.TlsRefusalException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.jspecify.annotations.Nullable;
@@ -51,17 +60,116 @@ public final class TlsGuard implements NettyCustomizer {
   @Override
   public void afterChannelInitialized(Channel channel) {
     delegate.afterChannelInitialized(channel);
-    if (channel.pipeline().get(HANDLER_NAME) == null) {
-      channel.pipeline().addFirst(HANDLER_NAME, handler);
+    ChannelPipeline pipeline = channel.pipeline();
+    if (pipeline.get(HANDLER_NAME) == null) {
+      pipeline.addFirst(HANDLER_NAME, handler);
+    }
+    ChannelHandlerContext ssl = pipeline.context(SslHandler.class);
+    if (ssl != null && pipeline.get(SILENCE_NAME) == null) {
+      ChannelHandlerContext commands = pipeline.context(CommandHandler.class);
+      if (commands != null) {
+        pipeline.addBefore(commands.name(), SILENCE_NAME, silence);
+      } else {
+        pipeline.addAfter(ssl.name(), SILENCE_NAME, silence);
+      }
+    }
+  }
+
+  /** Set on a channel once the server has sent any byte. */
+  static final AttributeKey<Boolean> BYTES_SEEN = AttributeKey.valueOf("moat.redis.bytesSeen");
+
+  /** The pipeline name of the handler that words a silent server as a plaintext refusal. */
+  public static final String SILENCE_NAME = "moat-silent-server";
+
+  private final SilentServer silence = new SilentServer();
+
+  /**
+   * A plaintext Redis server reads a TLS ClientHello as an inline command and waits, silent, for a
+   * newline that may never come; the handshake then times out with nothing received. That is
+   * worded as a {@link Check#PLAINTEXT} refusal (found by {@code TlsRefusals.find}) instead of a
+   * bare timeout. Any byte from the server (a TLS alert, a RESP error) leaves the JDK's own
+   * diagnosis in place.
+   */
+  /** A pass-through marker: the refusal below is fired from here, just before Lettuce's CommandHandler. */
+  @ChannelHandler.Sharable
+  static final class SilentServer extends ChannelInboundHandlerAdapter {
+    /**
+     * After the TCP connect: shortly before netty's own handshake timeout (which Lettuce would
+     * report as a bare timeout, or as "SSLEngine closed already"), a handshake that has received
+     * no byte at all is failed as a plaintext refusal. It is fired in front of Lettuce's command
+     * handler, which fails the pending HELLO with it, so the connect fails with this cause.
+     */
+    static void watch(Channel channel) {
+      SslHandler ssl = channel.pipeline().get(SslHandler.class);
+      long timeout = ssl == null ? 0 : ssl.getHandshakeTimeoutMillis();
+      if (timeout <= 0) {
+        return;
+      }
+      long at = Math.max(timeout - Math.max(100, timeout / 10), timeout / 2);
+      channel
+          .eventLoop()
+          .schedule(
+              () -> {
+                if (ssl.handshakeFuture().isDone()
+                    || !channel.isActive()
+                    || channel.attr(BYTES_SEEN).get() != null) {
+                  return;
+                }
+                ChannelHandlerContext here = channel.pipeline().context(SILENCE_NAME);
+                SSLHandshakeException refusal = silentServer(channel.remoteAddress(), at);
+                if (here != null) {
+                  here.fireExceptionCaught(refusal);
+                } else {
+                  channel.pipeline().fireExceptionCaught(refusal);
+                }
+                channel.close();
+              },
+              at,
+              TimeUnit.MILLISECONDS);
+    }
+
+    private static SSLHandshakeException silentServer(@Nullable SocketAddress remote, long millis) {
+      String host = "unknown";
+      int port = -1;
+      if (remote instanceof InetSocketAddress) {
+        host = ((InetSocketAddress) remote).getHostString();
+        port = ((InetSocketAddress) remote).getPort();
+      }
+      TlsRefusalException refusal =
+          new TlsRefusalException(
+              Check.PLAINTEXT,
+              host,
+              port,
+              RedisUris.PROTOCOL,
+              List.of(),
+              "The server sent nothing in answer to the TLS ClientHello before the handshake timed"
+                  + " out: it likely speaks plaintext on this port (a plaintext redis-server reads"
+                  + " the ClientHello as an inline command and waits). No command was sent.",
+              List.of("no byte received within " + millis + " ms of the TCP connection"),
+              "Connect to the server's TLS port (redis-server --tls-port), or enable TLS on the"
+                  + " server. If the server is merely slow, raise SslOptions.handshakeTimeout.",
+              null);
+      SSLHandshakeException wrapped =
+          new SSLHandshakeException("no TLS answer from " + host + ":" + port + " [check: PLAINTEXT]");
+      wrapped.initCause(refusal);
+      return wrapped;
     }
   }
 
   @ChannelHandler.Sharable
-  static final class Handler extends ChannelOutboundHandlerAdapter {
+  static final class Handler extends ChannelDuplexHandler {
     private final TlsPolicy policy;
 
     Handler(TlsPolicy policy) {
       this.policy = policy;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+      if (msg instanceof ByteBuf && ((ByteBuf) msg).isReadable()) {
+        ctx.channel().attr(BYTES_SEEN).set(Boolean.TRUE);
+      }
+      super.channelRead(ctx, msg);
     }
 
     @Override
@@ -78,6 +186,12 @@ public final class TlsGuard implements NettyCustomizer {
         return;
       }
       ctx.connect(remoteAddress, localAddress, promise);
+      promise.addListener(
+          connected -> {
+            if (connected.isSuccess()) {
+              SilentServer.watch(ctx.channel());
+            }
+          });
     }
 
     private void check(ChannelHandlerContext ctx, SocketAddress remoteAddress) {
