@@ -27,8 +27,9 @@ public enum ProfileRule {
   /**
    * Every certificate below the trust anchor that is not self-signed carries an
    * authorityKeyIdentifier; every CA certificate carries a subjectKeyIdentifier (a trust anchor
-   * only if issued after the Baseline Requirements took effect, 2012-07-01); neither extension is
-   * critical (RFC 5280 4.2.1.1, 4.2.1.2). Refusals carry {@link Check#CERTIFICATE_PROFILE}.
+   * only if issued after the Baseline Requirements took effect, 2012-07-01) (RFC 5280 4.2.1.1,
+   * 4.2.1.2). Refusals carry {@link Check#CERTIFICATE_PROFILE}. A critical key identifier is refused
+   * even when this rule is relaxed: RFC 5280 forbids it and the JDK's validator rejects it too.
    */
   KEY_IDENTIFIERS,
   /**

@@ -20,7 +20,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
-import org.bouncycastle.asn1.ASN1OctetString;
 
 /**
  * The certificate rules applied to every certificate of a built path: validity, key strength,
@@ -31,7 +30,6 @@ public final class PathChecks {
   public static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
   public static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
   public static final String ANY_EKU = "2.5.29.37.0";
-  private static final String NAME_CONSTRAINTS_OID = "2.5.29.30";
 
   /** Signature algorithm OIDs with SHA-256 or stronger (RSASSA-PSS is checked separately). */
   private static final Set<String> STRONG_SIGNATURES =
@@ -306,17 +304,14 @@ public final class PathChecks {
     return b.length() == 0 ? "(none)" : b.toString();
   }
 
-  /** RFC 5280 validation by the JDK, with the anchor's name constraints honoured. */
+  /**
+   * RFC 5280 validation by the JDK, as a backstop. The anchor is given without its name
+   * constraints: the JDK's validator refuses any anchor that carries them ("name constraints in
+   * trust anchor not supported"), so {@link NameConstraintChecks} enforces them before this runs
+   * (see JdkNameConstraintsTest in testkit).
+   */
   static void pkix(Verification v, ValidatedPath path) throws TlsRefusalException {
-    TrustAnchor anchor;
-    byte[] nc = path.anchor().getExtensionValue(NAME_CONSTRAINTS_OID);
-    try {
-      anchor = new TrustAnchor(path.anchor(), nc == null ? null : ASN1OctetString.getInstance(nc).getOctets());
-    } catch (RuntimeException e) {
-      throw v.refuse(Check.NAME_CONSTRAINTS,
-          "The trust anchor " + Verification.name(path.anchor()) + " carries name constraints that do not parse.",
-          List.of(), "Fix or replace that root certificate.", e);
-    }
+    TrustAnchor anchor = new TrustAnchor(path.anchor(), null);
     try {
       CertPath certPath = PemReader.x509Factory().generateCertPath(path.certificates());
       PKIXParameters params = new PKIXParameters(Set.of(anchor));

@@ -40,7 +40,8 @@ public final class ProfileChecks {
   static final Instant BASELINE_REQUIREMENTS_EFFECTIVE = Instant.parse("2012-07-01T00:00:00Z");
 
   /**
-   * Critical extensions Moat or the JDK validator process. Any other critical extension refuses the
+   * Critical extensions Moat or the JDK validator process. Critical key identifiers are refused
+   * with their own message. Any other critical extension refuses the
    * certificate (RFC 5280 4.2): for example the Certificate Transparency poison extension of a
    * precertificate, which must never be served.
    */
@@ -54,9 +55,7 @@ public final class ProfileChecks {
           "2.5.29.32", // certificatePolicies
           "2.5.29.33", // policyMappings
           "2.5.29.36", // policyConstraints
-          "2.5.29.54", // inhibitAnyPolicy
-          SKI_OID, // refused as critical by the key-identifier rule, with its own message
-          AKI_OID);
+          "2.5.29.54"); // inhibitAnyPolicy
 
   private ProfileChecks() {}
 
@@ -119,6 +118,13 @@ public final class ProfileChecks {
         continue;
       }
       for (String oid : critical) {
+        if (oid.equals(AKI_OID) || oid.equals(SKI_OID)) {
+          throw v.refuse(Check.CERTIFICATE_PROFILE,
+              "The " + (anchor ? "trust anchor " : "certificate ") + Verification.name(c) + " marks its "
+                  + (oid.equals(AKI_OID) ? "authorityKeyIdentifier" : "subjectKeyIdentifier")
+                  + " critical, which RFC 5280 forbids.",
+              List.of(), "Have the certificate reissued by a conforming CA.");
+        }
         if (!KNOWN_CRITICAL.contains(oid)) {
           throw v.refuse(Check.CERTIFICATE_PROFILE,
               "The " + (anchor ? "trust anchor " : "certificate ") + Verification.name(c)
@@ -162,7 +168,8 @@ public final class ProfileChecks {
    * {@link ProfileRule#KEY_IDENTIFIERS} (RFC 5280 4.2.1.1 and 4.2.1.2): every certificate below the
    * anchor that is not self-issued carries an authorityKeyIdentifier; every CA certificate of the
    * path carries a subjectKeyIdentifier (the anchor only if issued after {@link
-   * #BASELINE_REQUIREMENTS_EFFECTIVE}); neither is ever critical.
+   * #BASELINE_REQUIREMENTS_EFFECTIVE}). A critical key identifier is refused by {@link
+   * #criticalExtensions} whatever the rule says (the JDK validator refuses it too).
    */
   static void keyIdentifiers(Verification v, ValidatedPath path) throws TlsRefusalException {
     if (v.relaxed(ProfileRule.KEY_IDENTIFIERS)) {
@@ -172,16 +179,6 @@ public final class ProfileChecks {
         + relaxHint(v, ProfileRule.KEY_IDENTIFIERS);
     for (X509Certificate c : path.withAnchor()) {
       boolean anchor = c == path.anchor() && !path.directlyTrusted();
-      Set<String> critical = c.getCriticalExtensionOIDs();
-      for (String oid : List.of(AKI_OID, SKI_OID)) {
-        if (critical != null && critical.contains(oid)) {
-          throw v.refuse(Check.CERTIFICATE_PROFILE,
-              "The " + (anchor ? "trust anchor " : "certificate ") + Verification.name(c) + " marks its "
-                  + (oid.equals(AKI_OID) ? "authorityKeyIdentifier" : "subjectKeyIdentifier")
-                  + " critical, which RFC 5280 forbids.",
-              List.of(), fix);
-        }
-      }
       boolean selfIssued = c.getSubjectX500Principal().equals(c.getIssuerX500Principal());
       if (!anchor && !selfIssued && c.getExtensionValue(AKI_OID) == null) {
         throw v.refuse(Check.CERTIFICATE_PROFILE,
