@@ -314,7 +314,8 @@ public final class AmqpClient implements AutoCloseable {
       throws AmqpException {
     Objects.requireNonNull(wait, "wait");
     ensureOpen();
-    boolean ready = waitFor(() -> readable(receiver) != null, wait);
+    boolean ready = waitFor(() -> readable(receiver) != null,
+        "receiving from '" + owner.address() + "'", wait);
     if (!ready) {
       checkLink(receiver, "receiving from '" + owner.address() + "'");
       return Optional.empty();
@@ -436,7 +437,7 @@ public final class AmqpClient implements AutoCloseable {
   }
 
   private void pumpUntil(BooleanSupplier done, String what, Duration wait) throws AmqpException {
-    if (!waitFor(done, wait)) {
+    if (!waitFor(done, what, wait)) {
       checkFailures(what);
       if (silentTlsPeer()) {
         throw noTlsAnswer(
@@ -448,11 +449,11 @@ public final class AmqpClient implements AutoCloseable {
   }
 
   /** Pumps until {@code done} or {@code wait} has passed; throws on failures, false on timeout. */
-  private boolean waitFor(BooleanSupplier done, Duration wait) throws AmqpException {
+  private boolean waitFor(BooleanSupplier done, String what, Duration wait) throws AmqpException {
     long deadline = System.nanoTime() + wait.toNanos();
     while (true) {
       flush();
-      checkFailures("talking to the broker");
+      checkFailures(what);
       if (done.getAsBoolean()) {
         return true;
       }
@@ -464,7 +465,8 @@ public final class AmqpClient implements AutoCloseable {
             "the broker at " + uri.redacted() + " closed the connection"
                 + (transport.sasl().getOutcome() == Sasl.SaslOutcome.PN_SASL_NONE
                     ? " before authentication (" + sasl + ")"
-                    : ""),
+                    : "")
+                + " while " + what,
             null);
       }
       long remaining = deadline - System.nanoTime();

@@ -43,6 +43,10 @@ final class ArtemisBroker implements AutoCloseable {
   static final String USER = "moat-user";
   static final String ROLE = "moat";
   static final String GUEST = "moat-guest";
+  /** Addresses under this prefix need a role no user has. */
+  static final String FORBIDDEN = "moat.forbidden";
+  /** An existing queue under {@link #FORBIDDEN}. */
+  static final String FORBIDDEN_QUEUE = FORBIDDEN + ".queue";
   /** The client certificate subject CN that the certificate login maps to {@link #CERT_USER}. */
   static final String CERT_CN = "moat-device-1";
   static final String CERT_USER = "moat-device";
@@ -116,10 +120,14 @@ final class ArtemisBroker implements AutoCloseable {
         .setAutoCreateQueues(true));
     config.addQueueConfiguration(QueueConfiguration.of(QUEUE).setAddress(QUEUE)
         .setRoutingType(RoutingType.ANYCAST).setDurable(false));
+    config.addQueueConfiguration(QueueConfiguration.of(FORBIDDEN_QUEUE).setAddress(FORBIDDEN_QUEUE)
+        .setRoutingType(RoutingType.ANYCAST).setDurable(false));
     Set<Role> roles = new HashSet<>();
     roles.add(new Role(ROLE, true, true, true, true, true, true, false, true, true, true, false,
         false));
     config.putSecurityRoles("#", roles);
+    config.putSecurityRoles(FORBIDDEN + ".#", Set.of(new Role("nobody", true, true, true, true,
+        true, true, false, true, true, true, false, false)));
 
     Map<String, Integer> ports = new LinkedHashMap<>();
     for (Acceptor acceptor : acceptors) {
