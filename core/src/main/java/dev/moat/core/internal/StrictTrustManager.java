@@ -136,6 +136,7 @@ public final class StrictTrustManager extends X509ExtendedTrustManager {
     }
     List<TlsPolicy.HostRule> rules = p.rulesFor(normalized);
     Verification v = verification(p, host, normalized, port, chain, now, Verification.Role.SERVER, rules);
+    negotiated(v, p, session);
     ValidatedPath path = PathBuilder.build(v);
     PathChecks.check(v, path);
     hostname(v, path);
@@ -157,6 +158,33 @@ public final class StrictTrustManager extends X509ExtendedTrustManager {
     Set<String> ekus = Set.of(role == Verification.Role.SERVER ? PathChecks.SERVER_AUTH : PathChecks.CLIENT_AUTH);
     return new Verification(host, normalized, port, protocol, chain, now, role, anchors, relaxed, ekus,
         MAX_INTERMEDIATES, p::publish);
+  }
+
+  /**
+   * Refuses a negotiated version or suite the policy does not allow. Clients that build their own
+   * sockets from {@link TlsPolicy#sslContext} without its parameters (some drivers do) would
+   * otherwise speak whatever the JVM's defaults allow; this runs before any application data.
+   */
+  static void negotiated(Verification v, TlsPolicy p, @Nullable SSLSession session) throws TlsRefusalException {
+    if (session == null) {
+      return;
+    }
+    String protocol = session.getProtocol();
+    if (protocol != null && !protocol.equals("NONE") && !p.protocols().contains(protocol)) {
+      throw v.refuse(Check.PROTOCOL,
+          "The connection negotiated " + protocol + ", which the policy does not allow (allowed: "
+              + String.join(", ", p.protocols()) + ").",
+          List.of(), "Enable TLS 1.2 or 1.3 on the server; configure the client with the policy's "
+              + "SSLParameters (policy.sslParameters()) or socket factory.");
+    }
+    String suite = session.getCipherSuite();
+    if (suite != null && !suite.startsWith("SSL_NULL") && !p.cipherSuites().contains(suite)) {
+      throw v.refuse(Check.CIPHER_SUITE,
+          "The connection negotiated the cipher suite " + suite + ", which the policy does not allow "
+              + "(only AEAD, forward-secret suites are).",
+          List.of(), "Enable ECDHE with AES-GCM or ChaCha20-Poly1305 on the server; configure the client "
+              + "with the policy's SSLParameters (policy.sslParameters()) or socket factory.");
+    }
   }
 
   private RevocationCheck revocation(TlsPolicy p) {
