@@ -1,15 +1,12 @@
 package dev.moat.amqp;
 
 import dev.moat.amqp.internal.AmqpUri;
+import dev.moat.amqp.internal.BoundedChannel;
 import dev.moat.core.Check;
 import dev.moat.core.TlsPolicy;
 import dev.moat.core.TlsRefusalException;
 import dev.moat.core.TlsRefusals;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
@@ -63,8 +60,9 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>Every wait is bounded by the client's timeout; the I/O happens on the calling thread, inside
- * the call, so nothing reads from the socket between calls (a broker that requires heartbeats more
+ * <p>Every wait is bounded by the client's timeout (TCP connect, each read, each write; host name
+ * resolution is the system resolver's); the I/O happens on the calling thread, inside the call, so
+ * nothing reads from the socket between calls (a broker that requires heartbeats more
  * often than the application calls in may close an idle client). Methods are synchronized: one
  * thread at a time uses the connection. Errors from the broker surface as {@link AmqpException}
  * with the AMQP error condition. Not a JMS implementation.
@@ -79,10 +77,8 @@ public final class AmqpClient implements AutoCloseable {
   private final Duration timeout;
   private final Transport transport;
   private final Connection connection;
-  private final Socket socket;
-  private final InputStream in;
-  private final OutputStream out;
-  private final byte[] readBuffer = new byte[16 * 1024];
+  private final BoundedChannel channel;
+  private final ByteBuffer readBuffer = ByteBuffer.allocate(16 * 1024);
   private final Map<String, Sender> senders = new HashMap<>();
   private final Map<String, AmqpReceiver> receivers = new HashMap<>();
   private final List<Link> links = new ArrayList<>();
@@ -95,14 +91,12 @@ public final class AmqpClient implements AutoCloseable {
   private long tag;
 
   private AmqpClient(AmqpUri uri, AmqpSasl sasl, Duration timeout, Transport transport,
-      Socket socket) throws IOException {
+      BoundedChannel channel) {
     this.uri = uri;
     this.sasl = sasl;
     this.timeout = timeout;
     this.transport = transport;
-    this.socket = socket;
-    this.in = socket.getInputStream();
-    this.out = socket.getOutputStream();
+    this.channel = channel;
     this.connection = Connection.Factory.create();
   }
 
@@ -115,31 +109,21 @@ public final class AmqpClient implements AutoCloseable {
     // All refusals (amqp://, PLAIN without TLS, EXTERNAL without identity) happen here, before
     // any socket exists.
     Transport transport = ProtonTls.transport(policy, uri, sasl, ProtonTls.sslDomain(policy));
-    Socket socket = new Socket();
-    AmqpClient client = null;
+    BoundedChannel channel;
     try {
-      socket.setTcpNoDelay(true);
-      socket.connect(new InetSocketAddress(uri.host(), uri.port()), millis(timeout));
-      client = new AmqpClient(uri, sasl, timeout, transport, socket);
+      channel = BoundedChannel.connect(uri.host(), uri.port(), timeout);
+    } catch (SocketTimeoutException e) {
+      throw new AmqpTimeoutException(
+          "timed out after " + timeout.toMillis() + " ms connecting to " + uri.redacted(), timeout);
+    } catch (IOException e) {
+      throw new AmqpException("cannot connect to " + uri.redacted() + ": " + e, e);
+    }
+    AmqpClient client = new AmqpClient(uri, sasl, timeout, transport, channel);
+    try {
       client.start();
       return client;
-    } catch (IOException e) {
-      if (client != null) {
-        client.abort();
-      } else {
-        closeQuietly(socket);
-      }
-      if (e instanceof AmqpException) {
-        throw (AmqpException) e;
-      }
-      throw new AmqpException(
-          "cannot connect to " + uri.redacted() + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      if (client != null) {
-        client.abort();
-      } else {
-        closeQuietly(socket);
-      }
+    } catch (AmqpException | RuntimeException e) {
+      client.abort();
       throw e;
     }
   }
@@ -478,7 +462,7 @@ public final class AmqpClient implements AutoCloseable {
       if (next > 0) {
         waitMillis = Math.max(1, Math.min(waitMillis, next - System.nanoTime() / 1_000_000L));
       }
-      readOnce((int) waitMillis);
+      readOnce(waitMillis);
     }
   }
 
@@ -486,20 +470,18 @@ public final class AmqpClient implements AutoCloseable {
     if (ioFailure != null) {
       return;
     }
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
       while (true) {
         int pending = transport.pending();
         if (pending <= 0) {
           break;
         }
-        ByteBuffer head = transport.head();
+        ByteBuffer head = transport.head().duplicate();
         int n = head.remaining();
-        byte[] bytes = new byte[n];
-        head.duplicate().get(bytes);
-        out.write(bytes);
+        channel.write(head, deadline);
         transport.pop(n);
       }
-      out.flush();
     } catch (IOException e) {
       ioFailure = e;
     } catch (TransportException e) {
@@ -507,7 +489,7 @@ public final class AmqpClient implements AutoCloseable {
     }
   }
 
-  private void readOnce(int waitMillis) {
+  private void readOnce(long waitMillis) {
     if (ioFailure != null || endOfStream || processingFailure != null) {
       return;
     }
@@ -517,27 +499,31 @@ public final class AmqpClient implements AutoCloseable {
       return;
     }
     try {
-      socket.setSoTimeout(waitMillis);
-      int n = in.read(readBuffer, 0, Math.min(readBuffer.length, Math.max(capacity, 1)));
+      readBuffer.clear();
+      readBuffer.limit(Math.min(readBuffer.capacity(), Math.max(capacity, 1)));
+      int n = channel.read(readBuffer, waitMillis);
       if (n < 0) {
         endOfStream = true;
         transport.close_tail();
         return;
       }
+      if (n == 0) {
+        return; // nothing arrived in time; the caller checks its deadline
+      }
       bytesRead += n;
-      int offset = 0;
-      while (offset < n) {
+      readBuffer.flip();
+      while (readBuffer.hasRemaining()) {
         ByteBuffer tail = transport.tail();
-        int chunk = Math.min(tail.remaining(), n - offset);
+        int chunk = Math.min(tail.remaining(), readBuffer.remaining());
         if (chunk <= 0) {
           throw new TransportException("the transport accepts no more input");
         }
-        tail.put(readBuffer, offset, chunk);
-        offset += chunk;
+        ByteBuffer slice = readBuffer.duplicate();
+        slice.limit(slice.position() + chunk);
+        tail.put(slice);
+        readBuffer.position(readBuffer.position() + chunk);
         transport.process();
       }
-    } catch (SocketTimeoutException e) {
-      // nothing arrived in time; the caller checks its deadline
     } catch (IOException e) {
       ioFailure = e;
     } catch (TransportException e) {
@@ -680,19 +666,11 @@ public final class AmqpClient implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "closing the transport: " + e);
     }
-    closeQuietly(socket);
-  }
-
-  private static void closeQuietly(Socket socket) {
     try {
-      socket.close();
+      channel.close();
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.DEBUG, "closing a socket: " + e);
+      LOG.log(System.Logger.Level.DEBUG, "closing the socket: " + e);
     }
-  }
-
-  private static int millis(Duration d) {
-    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()));
   }
 
   @Override
