@@ -144,8 +144,9 @@ class InspectCommandTest {
     CliRun missing = CliRun.of("inspect", "localhost:443", "--trust", dir.resolve("nope.pem").toString());
     CliRun badPort = CliRun.of("inspect", "localhost:99999");
     CliRun badProtocol = CliRun.of("inspect", "localhost", "--protocol", "gopher");
+    CliRun badRevocation = CliRun.of("inspect", "localhost", "--revocation", "maybe");
 
-    for (CliRun run : List.of(unknownOption, badPem, missing, badPort, badProtocol)) {
+    for (CliRun run : List.of(unknownOption, badPem, missing, badPort, badProtocol, badRevocation)) {
       assertThat(run.exit()).as(run.toString()).isEqualTo(2);
       assertThat(run.err()).as(run.toString()).startsWith("moat inspect: ").doesNotContain("\tat ");
     }

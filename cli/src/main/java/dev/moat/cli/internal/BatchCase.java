@@ -1,5 +1,6 @@
 package dev.moat.cli.internal;
 
+import dev.moat.core.Revocation;
 import dev.moat.core.TlsEvent;
 import dev.moat.core.TlsPolicy;
 import dev.moat.core.TlsRefusalException;
@@ -158,6 +159,7 @@ final class BatchCase {
     List<String> accepted = new ArrayList<>(1);
     TlsPolicy policy = TlsPolicy.builder()
         .trustRoots(roots)
+        .revocation(Revocation.off()) // offline: no OCSP or CRL fetching for hostile URLs
         .clock(Clock.fixed(at, ZoneOffset.UTC))
         .listener(e -> {
           if (e.kind() == TlsEvent.Kind.ACCEPTED) {

@@ -1,5 +1,6 @@
 package dev.moat.cli.internal;
 
+import dev.moat.core.Revocation;
 import dev.moat.core.TlsPolicy;
 import dev.moat.core.TlsRefusalException;
 import dev.moat.core.TlsRefusals;
@@ -83,6 +84,11 @@ public final class InspectCommand implements Callable<Integer> {
       description = "Require one of these SPKI pins in the path (repeatable; a single pin is allowed here).")
   List<String> pins = new ArrayList<>();
 
+  @Option(names = "--revocation", paramLabel = "MODE", defaultValue = "soft",
+      description = "off, soft (refuse a definite revoked; the default, as in TlsPolicy) or hard "
+          + "(refuse unless a verified good). Fetches OCSP/CRL with core's bounded timeouts.")
+  String revocation = "soft";
+
   @Option(names = "--json", description = "Print one JSON document instead of text.")
   boolean json;
 
@@ -157,6 +163,14 @@ public final class InspectCommand implements Callable<Integer> {
 
   private TlsPolicy policy(String name) {
     TlsPolicy.Builder b = TlsPolicy.builder();
+    switch (revocation.toLowerCase(Locale.ROOT)) {
+      case "off": b.revocation(Revocation.off()); break;
+      case "soft": b.revocation(Revocation.softFail()); break;
+      case "hard": b.revocation(Revocation.hardFail()); break;
+      default:
+        throw new CliException(ExitCodes.USAGE,
+            "unknown --revocation '" + Certs.sanitize(revocation, 20) + "'; use off, soft or hard");
+    }
     for (Path p : trust) {
       try {
         b.trustRoots(Certs.strictCertificates(p));
@@ -336,8 +350,8 @@ public final class InspectCommand implements Callable<Integer> {
     if (refusal == null) {
       out.println("Verdict: ACCEPTED (" + acceptedPath + ")");
     } else {
+      // The refusal's full text follows on stderr, after the one-line summary.
       out.println("Verdict: REFUSED [check: " + refusal.check() + "]");
-      out.println(refusal.getMessage());
     }
   }
 

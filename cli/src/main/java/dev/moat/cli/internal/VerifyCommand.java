@@ -1,5 +1,6 @@
 package dev.moat.cli.internal;
 
+import dev.moat.core.Revocation;
 import dev.moat.core.TlsEvent;
 import dev.moat.core.TlsPolicy;
 import dev.moat.core.TlsRefusalException;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Spec;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {
-      "Judge certificate chains with Moat's strict pipeline, offline.",
+      "Judge certificate chains with Moat's strict pipeline, offline (no OCSP or CRL fetching).",
       "",
       "Single chain:  moat verify --roots R.pem --chain C.pem --host H [--time EPOCH] [--client]",
       "  exit 0 accepted, 1 refused (the refusal's full text on stderr), 2 unusable input.",
@@ -114,6 +115,7 @@ public final class VerifyCommand implements Callable<Integer> {
     List<String> accepted = new ArrayList<>();
     TlsPolicy policy = TlsPolicy.builder()
         .trustRoots(anchors)
+        .revocation(Revocation.off()) // offline: no OCSP or CRL fetching
         .clock(Clock.fixed(at, ZoneOffset.UTC))
         .listener(e -> {
           if (e.kind() == TlsEvent.Kind.ACCEPTED) {
