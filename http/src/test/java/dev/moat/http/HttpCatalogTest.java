@@ -28,9 +28,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * exception the call throws) within a bounded time; the good server returns a body.
  *
  * <p>MockWebServer serves every scenario with a certificate (testkit's credentials, protocols and
- * suites through a server socket factory). The PLAINTEXT scenario is testkit's plaintext server,
- * which speaks first: MockWebServer would wait for an HTTP request line and never answer a TLS
- * ClientHello.
+ * suites through a server socket factory). Two scenarios use testkit's {@link TlsTestServer}
+ * instead: PLAINTEXT, whose server speaks first (MockWebServer would wait for an HTTP request line
+ * and never answer a TLS ClientHello), and REVOKED_STAPLED, whose server staples an OCSP response
+ * (MockWebServer cannot). Both are refused before any HTTP is spoken.
  */
 class HttpCatalogTest {
   private static final Duration BOUND = Duration.ofSeconds(20);
@@ -98,8 +99,10 @@ class HttpCatalogTest {
   }
 
   private static Served serve(Scenario scenario) {
-    if (scenario.plaintext()) {
-      TlsTestServer server = TlsTestServer.plaintext();
+    if (scenario.plaintext() || scenario.staplesOcsp()) {
+      // Refusal-only scenarios MockWebServer cannot play: a server that speaks first in plaintext,
+      // and one that staples OCSP (testkit's server does, with JDK server-side stapling).
+      TlsTestServer server = TlsTestServer.start(scenario);
       return new Served(server.port(), server::close);
     }
     MockWebServer server =

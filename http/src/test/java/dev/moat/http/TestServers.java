@@ -1,6 +1,7 @@
 package dev.moat.http;
 
 import dev.moat.core.TlsPolicy;
+import dev.moat.testkit.BadTls;
 import dev.moat.testkit.Credentials;
 import dev.moat.testkit.TestPki;
 import java.io.IOException;
@@ -21,6 +22,12 @@ import okhttp3.OkHttpClient;
 final class TestServers {
   static final String HOST = "localhost";
   static final String BODY = "moat says hello";
+
+  static {
+    // Loading testkit's catalog re-enables TLS 1.0/1.1 in this JVM's JSSE for the legacy
+    // scenarios; it must happen before anything (MockWebServer, OkHttp) creates an SSLContext.
+    BadTls.names();
+  }
 
   private TestServers() {}
 
