@@ -20,6 +20,15 @@ import java.util.Objects;
  * are cached until their nextUpdate (at most {@link #maxCacheAge()}), shared by every connection
  * of the policy; concurrent handshakes needing the same response make one request.
  *
+ * <p><b>Stapling</b>: the JDK 17 client asks for a stapled response (the status_request
+ * extension) by default, in TLS 1.2 and 1.3; Moat reads it from the handshake session. Leave the
+ * system property {@code jdk.tls.client.enableStatusRequestExtension} unset (or {@code true}):
+ * set to {@code false}, no server can staple, every connection costs an OCSP or CRL request, and
+ * every must-staple certificate is refused. A Java <em>server</em> staples only when started with
+ * {@code -Djdk.tls.server.enableStatusRequestExtension=true} (read when its {@code SSLContext} is
+ * created; it then fetches from the leaf's OCSP URL itself). TLS session resumption skips
+ * certificate checks, revocation included, for the session's lifetime.
+ *
  * <p><b>Security</b>: {@link #softFail()} (the default) accepts a connection whose status cannot
  * be established, so an attacker who can block the responder defeats it; {@link #hardFail()}
  * refuses instead, at the price of availability when the responder is down. {@link #off()} does

@@ -157,8 +157,8 @@ public final class LoopbackHttp implements AutoCloseable {
       return;
     }
     stopped = true;
+    executor.shutdownNow(); // interrupts handlers sleeping in a delay first
     server.stop(0);
-    executor.shutdownNow();
     try {
       executor.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -160,6 +160,12 @@ public final class RevocationChecker implements RevocationCheck {
     }
     Status fresh;
     try {
+      // Another handshake may have finished its fetch between the cache look-up and putIfAbsent.
+      Status justCached = cache.get(key);
+      if (justCached != null && justCached.validUntil() != null && now.isBefore(justCached.validUntil())) {
+        mine.complete(justCached.fromCache());
+        return justCached.fromCache();
+      }
       fresh = fetch(cert, issuer, settings, now);
       if (fresh.validUntil() != null && fresh.definite()) {
         cache.put(key, fresh);
