@@ -34,6 +34,7 @@ public final class RunBenchmarks {
         .include(ValidationBenchmark.class.getSimpleName())
         .include(PinBenchmark.class.getSimpleName())
         .include(HandshakeBenchmark.class.getSimpleName())
+        .include(HttpBenchmark.class.getSimpleName())
         .forks(1)
         .warmupIterations(3)
         .warmupTime(TimeValue.seconds(1))
