@@ -442,9 +442,6 @@ public final class AmqpClient implements AutoCloseable {
         return true;
       }
       if (endOfStream) {
-        if (silentTlsPeer()) {
-          throw noTlsAnswer("closed the connection without answering the TLS handshake");
-        }
         throw new AmqpException(
             "the broker at " + uri.redacted() + " closed the connection"
                 + (transport.sasl().getOutcome() == Sasl.SaslOutcome.PN_SASL_NONE
@@ -532,6 +529,11 @@ public final class AmqpClient implements AutoCloseable {
   }
 
   private void checkFailures(String what) throws AmqpException {
+    if ((endOfStream || ioFailure != null) && uri.tls() && bytesRead == 0
+        && !ProtonTls.handshakeFinished(transport).orElse(Boolean.TRUE)) {
+      // The JDK then complains about a missing close_notify; the real news is the silence.
+      throw noTlsAnswer("closed the connection without answering the TLS handshake");
+    }
     Optional<SSLException> tls = ProtonTls.tlsFailure(transport);
     if (tls.isPresent()) {
       flush(); // the alert, if the engine produced one
