@@ -248,7 +248,7 @@ public final class TlsTestServer implements AutoCloseable {
         serverContext =
             ocspStapling
                 ? staplingContext(credentials, clientTrustRoot)
-                : TestPki.sslContext(credentials, clientTrustRoot);
+                : plainContext(credentials, clientTrustRoot);
       } else if (ocspStapling) {
         throw new IllegalStateException(
             "ocspStapling() needs credentials(...): a given sslContext decides stapling itself");
@@ -298,6 +298,17 @@ public final class TlsTestServer implements AutoCloseable {
           System.setProperty(SERVER_STAPLING, previous);
         }
       }
+    }
+  }
+
+  /**
+   * A server context created outside {@link #staplingContext}'s window, so that a concurrent
+   * stapling server never turns stapling on for it.
+   */
+  private static SSLContext plainContext(
+      Credentials credentials, @Nullable X509Certificate clientTrustRoot) {
+    synchronized (STAPLING_PROPERTY_LOCK) {
+      return TestPki.sslContext(credentials, clientTrustRoot);
     }
   }
 
