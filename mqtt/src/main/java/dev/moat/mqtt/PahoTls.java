@@ -2,12 +2,14 @@ package dev.moat.mqtt;
 
 import dev.moat.core.PlaintextRefusedException;
 import dev.moat.core.TlsPolicy;
+import dev.moat.core.TlsRefusalException;
 import dev.moat.mqtt.internal.MqttChecks;
 import dev.moat.mqtt.internal.MqttSocketFactory;
 import dev.moat.mqtt.internal.V3;
 import dev.moat.mqtt.internal.V5;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -227,6 +229,30 @@ public final class PahoTls {
     check(policy, serverUri, clientId);
     return new V5.CheckedAsyncClient(
         policy, serverUri, clientId, filePersistenceV5(persistenceDirectory));
+  }
+
+  // ------------------------------------------------------------------ diagnosis
+
+  /**
+   * Why a connect to {@code serverUri} failed, as Moat's typed refusal: the trust manager's own
+   * refusal when there is one, a JDK handshake failure worded by {@link
+   * dev.moat.core.TlsRefusals#explain}, or {@link dev.moat.core.Check#PLAINTEXT} when the broker
+   * ended the connection in answer to the TLS ClientHello without a TLS reply, which is what a
+   * plain MQTT listener does. Empty when the failure is no TLS refusal (a refused TCP connection,
+   * a broker that rejects the CONNECT, a timeout).
+   *
+   * <pre>{@code
+   * try {
+   *   client.connect(options);
+   * } catch (MqttException e) {
+   *   PahoTls.explain(e, uri).ifPresent(refusal -> log.warn(refusal.getMessage()));
+   * }
+   * }</pre>
+   */
+  public static Optional<TlsRefusalException> explain(Throwable failure, String serverUri) {
+    Objects.requireNonNull(failure, "failure");
+    MqttChecks.Endpoint endpoint = MqttChecks.parse(serverUri, "");
+    return MqttChecks.explain(failure, endpoint);
   }
 
   // ------------------------------------------------------------------ helpers

@@ -1,12 +1,18 @@
 package dev.moat.mqtt.internal;
 
+import dev.moat.core.Check;
 import dev.moat.core.PlaintextRefusedException;
 import dev.moat.core.TlsPolicy;
+import dev.moat.core.TlsRefusalException;
+import dev.moat.core.TlsRefusals;
+import java.io.EOFException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
@@ -45,6 +51,13 @@ public final class MqttChecks {
       Objects.requireNonNull(optionsType, "optionsType");
       serverUris = List.copyOf(serverUris);
       Objects.requireNonNull(clientId, "clientId");
+    }
+
+    /** The PahoTls call that makes these options, for messages. */
+    String pahoTlsCall() {
+      return optionsType.equals("MqttConnectionOptions")
+          ? "PahoTls.connectionOptions(policy)"
+          : "PahoTls.connectOptions(policy)";
     }
   }
 
@@ -251,7 +264,9 @@ public final class MqttChecks {
           s,
           firstTls,
           "the " + s.optionsType() + " " + what + ", so Moat would not check the broker.",
-          "start from PahoTls options and do not call setSocketFactory(...) afterwards; trust"
+          "start from "
+              + s.pahoTlsCall()
+              + " and do not call setSocketFactory(...) afterwards; trust"
               + " roots, pins and the client certificate belong in the TlsPolicy"
               + " (trustRoot, pin, clientIdentity).");
     }
@@ -263,8 +278,9 @@ public final class MqttChecks {
               + s.optionsType()
               + " carry a PahoTls socket factory made for a different TlsPolicy than this"
               + " client's.",
-          "build the options from the same policy as the client: PahoTls options for"
-              + " that policy.");
+          "build the options from the very policy object the client was built with: "
+              + s.pahoTlsCall()
+              + ".");
     }
     if (!s.httpsHostnameVerification()) {
       throw refused(
@@ -289,6 +305,36 @@ public final class MqttChecks {
           "remove setSSLProperties(...); put trust roots and the client certificate in the"
               + " TlsPolicy (trustRoot, clientIdentity).");
     }
+  }
+
+  /** See {@code PahoTls.explain}. */
+  public static Optional<TlsRefusalException> explain(Throwable failure, Endpoint endpoint) {
+    int port = endpoint.port() != -1 ? endpoint.port() : endpoint.scheme().equals("wss") ? 443 : 8883;
+    Optional<TlsRefusalException> known =
+        TlsRefusals.explain(failure, endpoint.host(), port, PROTOCOL);
+    if (known.isPresent()) {
+      return known;
+    }
+    for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof SSLHandshakeException
+          && (c.getCause() instanceof EOFException
+              || String.valueOf(c.getMessage()).contains("Remote host terminated the handshake"))) {
+        return Optional.of(
+            new TlsRefusalException(
+                Check.PLAINTEXT,
+                endpoint.host(),
+                port,
+                PROTOCOL,
+                List.of(),
+                "The broker closed the connection in answer to the TLS ClientHello, without a"
+                    + " TLS reply: this port most likely speaks plain MQTT (tcp://).",
+                List.of("URI: " + endpoint.display(), "JDK says: " + c.getMessage()),
+                "Connect to the broker's TLS listener (usually port 8883), or enable TLS on"
+                    + " this listener.",
+                failure));
+      }
+    }
+    return Optional.empty();
   }
 
   private static IllegalArgumentException refused(
