@@ -213,7 +213,7 @@ public final class LettuceTls {
    * {@code redis} in refusals), its key manager when it has a client identity, its protocols and
    * cipher suites. Host names are checked by the trust manager from the engine's peer host; the
    * SSL parameters leave the endpoint identification algorithm to Lettuce's verify mode, so that
-   * {@link TlsGuard} can tell FULL from CA and NONE.
+   * the connection guard of {@link #clientResources(TlsPolicy)} can tell FULL from CA and NONE.
    *
    * <p><b>Security:</b> a {@link RedisClient} built by hand with these options still obeys a URI's
    * {@code verifyPeer=NONE} (Lettuce then replaces the trust manager) and still connects {@code

@@ -53,6 +53,7 @@ final class RedisServer implements AutoCloseable {
     String authClients = "optional";
     final List<String> extra = new ArrayList<>();
     int port;
+    @Nullable String configFile;
 
     Config(String name, Path dir) {
       this.name = name;
@@ -85,6 +86,15 @@ final class RedisServer implements AutoCloseable {
       return this;
     }
 
+    /** A configuration file given as the first argument (Sentinel needs a writable one). */
+    Config configFile(String contents) throws IOException {
+      Files.createDirectories(dir);
+      Path file = dir.resolve("redis.conf");
+      Files.writeString(file, contents, StandardCharsets.UTF_8);
+      this.configFile = file.toString();
+      return this;
+    }
+
     /** A fixed port (cluster tests reserve theirs); 0 picks a free one. */
     Config port(int fixed) {
       this.port = fixed;
@@ -99,6 +109,9 @@ final class RedisServer implements AutoCloseable {
     Path log = config.dir.resolve("redis.log");
     List<String> command = new ArrayList<>();
     command.add(BINARY);
+    if (config.configFile != null) {
+      command.add(config.configFile);
+    }
     command.addAll(List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
     command.addAll(List.of("--dir", config.dir.toString(), "--logfile", log.toString()));
     command.addAll(List.of("--loglevel", "verbose", "--daemonize", "no", "--protected-mode", "no"));
@@ -148,7 +161,9 @@ final class RedisServer implements AutoCloseable {
         throw new IllegalStateException(
             name + ": redis-server exited with " + process.exitValue() + "\n" + output());
       }
-      if (log().contains("Ready to accept connections") && portAnswers()) {
+      String log = log();
+      boolean ready = log.contains("Ready to accept connections") || log.contains("Sentinel ID is");
+      if (ready && portAnswers()) {
         return this;
       }
       Thread.sleep(25);
