@@ -310,7 +310,21 @@ public final class AmqpClient implements AutoCloseable {
     int read = receiver.recv(bytes, 0, bytes.length);
     receiver.advance();
     Message message = Message.Factory.create();
-    message.decode(bytes, 0, Math.max(read, 0));
+    try {
+      message.decode(bytes, 0, Math.max(read, 0));
+    } catch (RuntimeException e) {
+      ErrorCondition error = new ErrorCondition(
+          Symbol.valueOf("amqp:decode-error"), "not an AMQP message: " + e.getMessage());
+      Rejected rejected = new Rejected();
+      rejected.setError(error);
+      delivery.disposition(rejected);
+      delivery.settle();
+      receiver.flow(1);
+      pump();
+      throw new AmqpException("a message from '" + owner.address() + "' on " + uri.redacted()
+          + " could not be decoded, and was rejected: " + e.getMessage(),
+          "amqp:decode-error", error.getDescription(), e);
+    }
     if (!delivery.remotelySettled()) {
       delivery.disposition(Accepted.getInstance());
     }
@@ -332,6 +346,9 @@ public final class AmqpClient implements AutoCloseable {
           timeout);
     } catch (AmqpException e) {
       LOG.log(System.Logger.Level.DEBUG, "detaching a receiver: " + e.getMessage());
+    } finally {
+      links.remove(receiver);
+      receivers.values().removeIf(AmqpReceiver::isClosed);
     }
   }
 

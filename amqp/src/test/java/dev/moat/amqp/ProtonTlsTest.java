@@ -8,6 +8,7 @@ import dev.moat.core.TlsPolicy;
 import dev.moat.testkit.TestPki;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import org.apache.qpid.proton.engine.Connection;
@@ -83,6 +84,8 @@ class ProtonTlsTest {
     assertThat(engine.getEnabledCipherSuites())
         .containsExactlyInAnyOrderElementsOf(POLICY.cipherSuites());
     assertThat(engine.getSSLParameters().getEndpointIdentificationAlgorithm()).isEqualTo("HTTPS");
+    assertThat(engine.getSSLParameters().getServerNames())
+        .as("SNI").containsExactly(new SNIHostName("broker.example.com"));
   }
 
   @Test
