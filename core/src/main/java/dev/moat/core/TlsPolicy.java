@@ -64,6 +64,8 @@ import org.jspecify.annotations.Nullable;
 public final class TlsPolicy {
   private static final System.Logger LOG = System.getLogger("dev.moat");
   static final Duration PIN_EXPIRY_WARNING = Duration.ofDays(30);
+  /** How long a client TLS session may be resumed without validating the peer again. */
+  public static final Duration SESSION_LIFETIME = Duration.ofHours(1);
 
   private final boolean systemRoots;
   private final List<X509Certificate> roots;
@@ -132,6 +134,10 @@ public final class TlsPolicy {
   /**
    * An {@link SSLContext} for one application protocol; the name ({@code https}, {@code redis},
    * ...) appears in refusal messages. Cached: the same protocol name gives the same context.
+   *
+   * <p>A resumed TLS session is not validated again (that is what resumption saves); client
+   * sessions of these contexts may be resumed for at most {@link #SESSION_LIFETIME}, not the JDK's
+   * default of 24 hours.
    */
   public SSLContext sslContext(String protocol) {
     Objects.requireNonNull(protocol, "protocol");
@@ -143,6 +149,9 @@ public final class TlsPolicy {
       SSLContext context = SSLContext.getInstance("TLS");
       KeyManager[] keyManagers = keyManager().map(km -> new KeyManager[] {km}).orElse(null);
       context.init(keyManagers, new TrustManager[] {trustManager(protocol)}, null);
+      // A resumed session skips the trust manager: keep resumption, but not for the JDK's default
+      // 24 hours, so revocation and pin changes take effect within the hour.
+      context.getClientSessionContext().setSessionTimeout((int) SESSION_LIFETIME.toSeconds());
       return context;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot create a TLS context: " + e.getMessage(), e);
