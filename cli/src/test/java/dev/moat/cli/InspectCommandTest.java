@@ -127,11 +127,24 @@ class InspectCommandTest {
   }
 
   @Test
-  void inspect_sqlserver_refusedAsNotYetSupported() {
-    CliRun run = CliRun.of("inspect", "localhost:1433", "--protocol", "sqlserver");
+  void inspect_sqlserverTdsStrict_speaksTlsFirstWithAlpn() throws Exception {
+    try (TlsTestServer server = TlsTestServer.start(pki)) {
+      CliRun run = CliRun.of("inspect", "localhost:" + server.port(), "--protocol", "sqlserver", "--tds-strict",
+          "--trust", root.toString());
 
-    assertThat(run.exit()).isEqualTo(2);
-    assertThat(run.err()).contains("--protocol sqlserver is not supported yet").contains("TDS PRELOGIN");
+      assertThat(run.exit()).as(run.toString()).isZero();
+      assertThat(run.out()).contains("moat inspect localhost:" + server.port() + " (sqlserver)");
+    }
+  }
+
+  @Test
+  void inspect_sqlserverAgainstPlainTlsServer_failsClearlyWithinBound() throws Exception {
+    try (TlsTestServer server = TlsTestServer.start(pki)) {
+      CliRun run = CliRun.of("inspect", "localhost:" + server.port(), "--protocol", "sqlserver", "--timeout", "3");
+
+      assertThat(run.exit()).as(run.toString()).isEqualTo(3);
+      assertThat(run.err()).startsWith("moat inspect: cannot inspect localhost:" + server.port()).doesNotContain("\tat ");
+    }
   }
 
   @Test

@@ -1,10 +1,13 @@
 package dev.moat.cli.internal;
 
+import dev.moat.core.Check;
 import dev.moat.core.Revocation;
 import dev.moat.core.TlsPolicy;
 import dev.moat.core.TlsRefusalException;
 import dev.moat.core.TlsRefusals;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -28,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
@@ -59,6 +63,9 @@ import picocli.CommandLine.Spec;
           + "names, validity, key, signature algorithm, sha256/ pin), then the verdict with the "
           + "refusal's full text.",
       "",
+      "sqlserver goes through the TDS 7 PRELOGIN exchange (or TDS 8 with --tds-strict); the other "
+          + "protocols start TLS directly.",
+      "",
       "Exit 0 when the policy accepts, 1 when it refuses, 2 for bad arguments, 3 when the server "
           + "cannot be reached or does not answer in time."
     })
@@ -89,6 +96,11 @@ public final class InspectCommand implements Callable<Integer> {
           + "(refuse unless a verified good). Fetches OCSP/CRL with core's bounded timeouts.")
   String revocation = "soft";
 
+  @Option(names = "--tds-strict",
+      description = "sqlserver: TDS 8 (encrypt=strict, TLS first, ALPN tds/8.0) instead of the TDS 7 "
+          + "PRELOGIN exchange with the handshake inside PRELOGIN packets (the default).")
+  boolean tdsStrict;
+
   @Option(names = "--json", description = "Print one JSON document instead of text.")
   boolean json;
 
@@ -113,11 +125,8 @@ public final class InspectCommand implements Callable<Integer> {
       throw new CliException(ExitCodes.USAGE,
           "unknown --protocol '" + Certs.sanitize(protocol, 40) + "'; use https, redis, mqtt, amqp or sqlserver");
     }
-    if (proto.equals("sqlserver")) {
-      throw new CliException(ExitCodes.USAGE,
-          "--protocol sqlserver is not supported yet: SQL Server wraps TLS in the TDS PRELOGIN exchange, "
-              + "which moat inspect does not speak yet. Inspect the certificate with "
-              + "'moat verify --roots ca.pem --chain server.pem --host NAME' instead.");
+    if (tdsStrict && !proto.equals("sqlserver")) {
+      throw new CliException(ExitCodes.USAGE, "--tds-strict applies to --protocol sqlserver only");
     }
     if (connectTimeout <= 0 || handshakeTimeout <= 0 || connectTimeout > 600 || handshakeTimeout > 600) {
       throw new CliException(ExitCodes.USAGE, "timeouts must be between 0 and 600 seconds");
@@ -242,7 +251,6 @@ public final class InspectCommand implements Callable<Integer> {
       }
       try {
         raw.setSoTimeout((int) (handshakeTimeout * 1000));
-        SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(raw, name, hp.port(), true);
         SSLParameters params = new SSLParameters();
         // The strict client's offer, so the server negotiates what a Moat client would get.
         params.setProtocols(strict.protocols().toArray(new String[0]));
@@ -255,13 +263,38 @@ public final class InspectCommand implements Callable<Integer> {
                 + e.getMessage(), null, e);
           }
         }
-        ssl.setSSLParameters(params);
-        ssl.startHandshake();
-        SSLSession session = ssl.getSession();
+        SSLSession session;
+        if (proto.equals("sqlserver") && !tdsStrict) {
+          InputStream in = raw.getInputStream();
+          OutputStream rawOut = raw.getOutputStream();
+          Tds.write(rawOut, Tds.PKT_PRELOGIN, Tds.clientPrelogin());
+          int encryption = Tds.encryption(Tds.read(in).payload());
+          if (encryption == Tds.ENCRYPT_NOT_SUP) {
+            capture.refusal = new TlsRefusalException(Check.PLAINTEXT, hp.host(), hp.port(), proto, List.of(),
+                "The server answered PRELOGIN with ENCRYPT_NOT_SUP: it cannot encrypt, so a login would "
+                    + "travel in clear.",
+                List.of("A Moat client stops here and sends nothing more (no LOGIN7)."),
+                "Install a certificate on the SQL Server and enable encryption (Force Encryption).", null);
+            return capture;
+          }
+          SSLEngine engine = context.createSSLEngine(name, hp.port());
+          engine.setUseClientMode(true);
+          engine.setSSLParameters(params);
+          Tds.handshake(engine, in, rawOut);
+          session = engine.getSession();
+        } else {
+          if (tdsStrict) {
+            params.setApplicationProtocols(new String[] {"tds/8.0"});
+          }
+          SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(raw, name, hp.port(), true);
+          ssl.setSSLParameters(params);
+          ssl.startHandshake();
+          session = ssl.getSession();
+          closeQuietly(ssl);
+        }
         capture.tlsVersion = session.getProtocol();
         capture.cipherSuite = session.getCipherSuite();
         capture.chain = tm.chain();
-        closeQuietly(ssl);
       } catch (IOException e) {
         if (!tm.chain().isEmpty()) {
           // The server presented a chain, then the handshake failed later: still judge the chain.
