@@ -127,22 +127,25 @@ public final class LettuceTls {
   }
 
   /**
-   * A {@link RedisClient} for this URI on shared client resources, which stay the caller's to shut
-   * down. The resources are used through a copy that adds Moat's connection guard (and, when they
-   * came from {@link #clientResources(TlsPolicy, String)}, keeps their node host name).
+   * A {@link RedisClient} for this URI on shared client resources built by {@link
+   * #clientResources(TlsPolicy, String)} or {@link #clientResourcesBuilder(TlsPolicy, String)} for
+   * this same policy; they stay the caller's to shut down. Use it to share event loops between
+   * clients, and for Sentinel, whose masters are reported by IP address.
    *
    * @throws dev.moat.core.PlaintextRefusedException for a URI without TLS to a host the policy
    *     does not exempt
    * @throws RedisUriRefusedException for {@code verifyPeer=NONE}, {@code verifyPeer=CA}, {@code
    *     startTls}
+   * @throws IllegalArgumentException when the resources do not carry this policy's connection
+   *     guard and resolver
    */
   public static RedisClient redisClient(
       TlsPolicy policy, ClientResources resources, RedisURI uri) {
     Objects.requireNonNull(policy, "policy");
-    Objects.requireNonNull(resources, "resources");
     Objects.requireNonNull(uri, "uri");
+    requireMoatResources(policy, resources);
     RedisUris.check(policy, uri);
-    return newRedisClient(policy, guarded(policy, resources, nodeHostNameOf(resources)), false, uri);
+    return newRedisClient(policy, resources, false, uri);
   }
 
   /**
@@ -189,21 +192,25 @@ public final class LettuceTls {
   }
 
   /**
-   * A {@link RedisClusterClient} on shared client resources, which stay the caller's to shut down.
-   * IP-addressed nodes are verified as the node host name of resources built by {@link
-   * #clientResources(TlsPolicy, String)}, or against their IP otherwise.
+   * A {@link RedisClusterClient} on shared client resources built by {@link
+   * #clientResources(TlsPolicy, String)} or {@link #clientResourcesBuilder(TlsPolicy, String)} for
+   * this same policy; they stay the caller's to shut down. IP-addressed nodes are verified as the
+   * resources' node host name, or against their IP when it has none.
    *
    * @throws dev.moat.core.PlaintextRefusedException for a seed without TLS to a host the policy
    *     does not exempt
    * @throws RedisUriRefusedException for {@code verifyPeer=NONE}, {@code verifyPeer=CA}, {@code
    *     startTls}
+   * @throws IllegalArgumentException when the resources do not carry this policy's connection
+   *     guard and resolver
    */
   public static RedisClusterClient clusterClient(
       TlsPolicy policy, ClientResources resources, Iterable<RedisURI> seeds) {
-    Objects.requireNonNull(resources, "resources");
+    Objects.requireNonNull(policy, "policy");
+    requireMoatResources(policy, resources);
     List<RedisURI> list = checkedSeeds(policy, seeds);
-    String name = nodeHostNameOf(resources);
-    return newClusterClient(policy, guarded(policy, resources, name), false, list, name);
+    String name = ((NodeNameResolver) resources.socketAddressResolver()).nodeHostName();
+    return newClusterClient(policy, resources, false, list, name);
   }
 
   // ---------------------------------------------------------------- hooks
@@ -286,14 +293,27 @@ public final class LettuceTls {
    *     against their IP
    */
   public static ClientResources clientResources(TlsPolicy policy, @Nullable String nodeHostName) {
+    return clientResourcesBuilder(policy, nodeHostName).build();
+  }
+
+  /**
+   * A {@link DefaultClientResources.Builder} preset with Moat's connection guard and resolver (see
+   * {@link #clientResources(TlsPolicy, String)}), for callers who tune other resources (event loop
+   * threads, metrics, reconnect delay). Do not replace its {@code nettyCustomizer} or {@code
+   * socketAddressResolver}: the factories of this class refuse resources without them.
+   *
+   * @param nodeHostName the name IP-addressed nodes' certificates carry; null to verify them
+   *     against their IP
+   */
+  public static DefaultClientResources.Builder clientResourcesBuilder(
+      TlsPolicy policy, @Nullable String nodeHostName) {
     Objects.requireNonNull(policy, "policy");
     String name = nodeHostName == null ? null : checkNodeHostName(nodeHostName);
-    return DefaultClientResources.builder()
-        .nettyCustomizer(new TlsGuard(policy, new NettyCustomizer() {}))
-        .socketAddressResolver(
-            new NodeNameResolver(
-                policy, SocketAddressResolver.create(DnsResolvers.UNRESOLVED), name))
-        .build();
+    DefaultClientResources.Builder builder = DefaultClientResources.builder();
+    builder.nettyCustomizer(new TlsGuard(policy, new NettyCustomizer() {}));
+    builder.socketAddressResolver(
+        new NodeNameResolver(policy, SocketAddressResolver.create(DnsResolvers.UNRESOLVED), name));
+    return builder;
   }
 
   /**
@@ -358,31 +378,19 @@ public final class LettuceTls {
     return nodeHostName;
   }
 
-  private static @Nullable String nodeHostNameOf(ClientResources resources) {
-    if (resources.socketAddressResolver() instanceof NodeNameResolver) {
-      return ((NodeNameResolver) resources.socketAddressResolver()).nodeHostName();
-    }
-    return null;
-  }
-
-  private static ClientResources guarded(
-      TlsPolicy policy, ClientResources resources, @Nullable String nodeHostName) {
-    boolean guardReady = TlsGuard.isGuard(resources.nettyCustomizer(), policy);
-    boolean resolverReady =
+  private static void requireMoatResources(TlsPolicy policy, ClientResources resources) {
+    Objects.requireNonNull(resources, "resources");
+    boolean guarded = TlsGuard.isGuard(resources.nettyCustomizer(), policy);
+    boolean resolver =
         resources.socketAddressResolver() instanceof NodeNameResolver
             && ((NodeNameResolver) resources.socketAddressResolver()).isFor(policy);
-    if (guardReady && resolverReady) {
-      return resources;
+    if (!guarded || !resolver) {
+      throw new IllegalArgumentException(
+          "resources must come from LettuceTls.clientResources(policy, nodeHostName) or"
+              + " LettuceTls.clientResourcesBuilder(policy, nodeHostName) for this same policy"
+              + " (missing: " + (guarded ? "" : "connection guard ")
+              + (resolver ? "" : "node resolver") + ")");
     }
-    ClientResources.Builder builder = resources.mutate();
-    if (!guardReady) {
-      builder.nettyCustomizer(new TlsGuard(policy, resources.nettyCustomizer()));
-    }
-    if (!resolverReady) {
-      builder.socketAddressResolver(
-          new NodeNameResolver(policy, resources.socketAddressResolver(), nodeHostName));
-    }
-    return builder.build();
   }
 
   private static RedisClient newRedisClient(

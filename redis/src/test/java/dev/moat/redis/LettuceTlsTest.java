@@ -124,6 +124,19 @@ class LettuceTlsTest {
   }
 
   @Test
+  void redisClient_plainLettuceResources_refusedAsConfigurationMistake() {
+    io.lettuce.core.resource.ClientResources plain = io.lettuce.core.resource.DefaultClientResources.create();
+    try {
+      assertThatThrownBy(
+              () -> LettuceTls.redisClient(POLICY, plain, RedisURI.create("rediss://cache.example.com")))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("LettuceTls.clientResources(policy, nodeHostName)");
+    } finally {
+      plain.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly(5000);
+    }
+  }
+
+  @Test
   void redact_malformedUriString_hidesUserInfo() {
     assertThatThrownBy(() -> LettuceTls.redisClient(POLICY, "rediss://alice:" + SECRET + "@bad host:6379"))
         .isInstanceOf(IllegalArgumentException.class)
