@@ -50,6 +50,8 @@ class VerifyBatchTest {
     addCase("good-garbage-root-ignored", "SERVER", rootsWithGarbage, inter, leaf, dns("localhost"), now, "[]", "null");
     addCase("wrong-host", "SERVER", roots, inter, leaf, dns("example.com"), now, "[]", "null");
     addCase("missing-intermediate", "SERVER", roots, empty, leaf, dns("localhost"), now, "[]", "null");
+    lines.add("{\"id\":\"empty-intermediates-path\",\"validation_kind\":\"SERVER\",\"roots\":" + q(roots)
+        + ",\"intermediates\":\"\",\"leaf\":" + q(leaf) + ",\"peer_name\":" + dns("localhost") + ",\"time\":" + now + "}");
     addCase("far-future", "SERVER", roots, inter, leaf, dns("localhost"), now + 3650L * 86400, "[]", "null");
     addCase("expired", "SERVER", roots, inter, expiredLeaf, dns("localhost"), now, "[]", "null");
     addCase("ca-as-leaf", "SERVER", roots, empty, caAsLeaf, dns("localhost"), now, "[]", "null");
@@ -82,13 +84,14 @@ class VerifyBatchTest {
 
     Map<String, Map<?, ?>> verdicts = read(out);
     assertThat(run.exit()).as(run.toString()).isEqualTo(1); // one line had no id
-    assertThat(run.err()).contains("line 20: no verdict possible").contains("21 cases: 5 ACCEPT, 9 REJECT, 6 SKIP, 0 HANG, 1 lines without a verdict");
-    assertThat(verdicts).hasSize(20);
+    assertThat(run.err()).contains("line 21: no verdict possible").contains("22 cases: 5 ACCEPT, 10 REJECT, 6 SKIP, 0 HANG, 1 lines without a verdict");
+    assertThat(verdicts).hasSize(21);
     assertVerdict(verdicts, "good-dns", "ACCEPT", "path: CN=localhost -> ");
     assertVerdict(verdicts, "good-ip", "ACCEPT", "path: ");
     assertVerdict(verdicts, "good-garbage-root-ignored", "ACCEPT", "path: ");
     assertVerdict(verdicts, "wrong-host", "REJECT", "HOSTNAME: ");
     assertVerdict(verdicts, "missing-intermediate", "REJECT", "MISSING_INTERMEDIATE: ");
+    assertVerdict(verdicts, "empty-intermediates-path", "REJECT", "MISSING_INTERMEDIATE: ");
     assertVerdict(verdicts, "far-future", "REJECT", "EXPIRED: ");
     assertVerdict(verdicts, "expired", "REJECT", "EXPIRED: ");
     assertVerdict(verdicts, "ca-as-leaf", "REJECT", "LEAF_IS_CA: ");
