@@ -4,6 +4,7 @@ import dev.moat.core.internal.Anchors;
 import dev.moat.core.internal.HostNames;
 import dev.moat.core.internal.HostPattern;
 import dev.moat.core.internal.PolicySocketFactory;
+import dev.moat.core.internal.PolicySslContext;
 import dev.moat.core.internal.StrictTrustManager;
 import dev.moat.core.internal.Suites;
 import dev.moat.core.internal.Texts;
@@ -135,6 +136,10 @@ public final class TlsPolicy {
    * An {@link SSLContext} for one application protocol; the name ({@code https}, {@code redis},
    * ...) appears in refusal messages. Cached: the same protocol name gives the same context.
    *
+   * <p>Sockets from its socket factory and engines from {@code createSSLEngine} start out with
+   * {@link #sslParameters()}, so libraries that take only an {@code SSLContext} speak the policy's
+   * versions and suites; the context cannot be initialised again.
+   *
    * <p>A resumed TLS session is not validated again (that is what resumption saves); client
    * sessions of these contexts may be resumed for at most {@link #SESSION_LIFETIME}, not the JDK's
    * default of 24 hours.
@@ -152,7 +157,7 @@ public final class TlsPolicy {
       // A resumed session skips the trust manager: keep resumption, but not for the JDK's default
       // 24 hours, so revocation and pin changes take effect within the hour.
       context.getClientSessionContext().setSessionTimeout((int) SESSION_LIFETIME.toSeconds());
-      return context;
+      return new PolicySslContext(context, this);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot create a TLS context: " + e.getMessage(), e);
     }
@@ -168,7 +173,7 @@ public final class TlsPolicy {
 
   /** {@link #sslSocketFactory()} for one application protocol (named in refusal messages). */
   public SSLSocketFactory sslSocketFactory(String protocol) {
-    return new PolicySocketFactory(sslContext(protocol).getSocketFactory(), this);
+    return sslContext(protocol).getSocketFactory();
   }
 
   /**
