@@ -41,7 +41,7 @@ class RedisClusterTlsTest {
 
   private static final TestPki PKI = TestPki.shared();
   private static final TlsPolicy POLICY = TlsPolicy.builder().trustRoot(PKI.root()).build();
-  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private static final List<RedisServer> NODES = new ArrayList<>();
 
@@ -139,6 +139,36 @@ class RedisClusterTlsTest {
             .build();
     RedisClusterClient client = LettuceTls.clusterClient(pinned, List.of(seed("localhost")));
     assertRefused(client, Check.PIN);
+  }
+
+  @Test
+  void clusterClient_seedTlsTurnedOffAfterFactory_refusedBeforeConnecting() {
+    RedisURI seed = seed("localhost");
+    RedisClusterClient client = LettuceTls.clusterClient(POLICY, List.of(seed));
+    seed.setSsl(false);
+    try {
+      Throwable thrown = catchThrowable(client::connect);
+      assertThat(thrown).hasStackTraceContaining("PlaintextRefusedException");
+    } finally {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
+
+  @Test
+  void clusterClient_refusalWithCredentials_messagesCarryNoPassword() {
+    RedisURI seed = seed("127.0.0.1");
+    seed.setCredentialsProvider(
+        new io.lettuce.core.StaticCredentialsProvider("alice", "s3cr3t-Pa55".toCharArray()));
+    RedisClusterClient client = LettuceTls.clusterClient(POLICY, List.of(seed));
+    try {
+      Throwable thrown = catchThrowable(client::connect);
+      java.io.StringWriter trace = new java.io.StringWriter();
+      thrown.printStackTrace(new java.io.PrintWriter(trace));
+      assertThat(TlsRefusals.find(thrown)).isPresent();
+      assertThat(trace.toString()).doesNotContain("s3cr3t-Pa55");
+    } finally {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
   }
 
   @Test

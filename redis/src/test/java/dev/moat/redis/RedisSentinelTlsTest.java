@@ -56,7 +56,7 @@ class RedisSentinelTlsTest {
         .withSentinel("localhost", sentinel.port())
         .withSentinelMasterId("mymaster")
         .withSsl(true)
-        .withTimeout(Duration.ofSeconds(10))
+        .withTimeout(Duration.ofSeconds(30))
         .build();
   }
 

@@ -5,6 +5,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.resource.ClientResources;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +51,22 @@ public final class MoatRedisClusterClient extends RedisClusterClient {
             : ClusterClientOptions.builder(clientOptions)
                 .sslOptions(MoatRedisClient.keepTimeout(own, clientOptions))
                 .build());
+  }
+
+  /** Lettuce names the seed URIs, user name included, when the topology cannot be loaded. */
+  @Override
+  protected CompletableFuture<Partitions> loadPartitionsAsync() {
+    CompletableFuture<Partitions> redacted = new CompletableFuture<>();
+    super.loadPartitionsAsync()
+        .whenComplete(
+            (partitions, failure) -> {
+              if (failure == null) {
+                redacted.complete(partitions);
+              } else {
+                redacted.completeExceptionally(Redaction.redact(failure));
+              }
+            });
+    return redacted;
   }
 
   @Override
