@@ -27,7 +27,11 @@ class HostileInputTest {
   static final Duration QUICK = Duration.ofSeconds(5);
 
   static TlsRefusalException refusal(TlsPolicy policy, List<X509Certificate> chain) {
-    Throwable t = catchThrowable(() -> policy.verifyServer(chain, "localhost", 443, "https"));
+    return refusal(policy, chain, "localhost");
+  }
+
+  static TlsRefusalException refusal(TlsPolicy policy, List<X509Certificate> chain, String host) {
+    Throwable t = catchThrowable(() -> policy.verifyServer(chain, host, 443, "https"));
     assertThat(t).isInstanceOf(TlsRefusalException.class);
     return (TlsRefusalException) t;
   }
@@ -86,17 +90,32 @@ class HostileInputTest {
   }
 
   @Test
-  void leafWithThousandsOfSans_endsQuicklyWithBoundedMessage() {
+  void leafWithThousandsOfSans_refusedAsMalformedQuickly() {
     List<String> sans = new ArrayList<>();
     for (int i = 0; i < 5000; i++) {
       sans.add("DNS:host" + i + ".example.com");
     }
-    Credentials leaf = PKI.leafBuilder().commonName("host0.example.com").sans(sans).build();
+    sans.add("DNS:localhost");
+    Credentials leaf = PKI.leafBuilder().commonName("localhost").sans(sans).build();
     TlsPolicy policy = TlsPolicy.builder().trustRoot(PKI.root()).build();
-    TlsRefusalException e = assertTimeoutPreemptively(QUICK, () -> refusal(policy, leaf.chain()));
-    assertThat(e.check()).isEqualTo(Check.HOSTNAME);
-    assertThat(e.getMessage()).contains("... (5000 names)").hasSizeLessThan(3000);
-    assertTimeoutPreemptively(QUICK, () -> policy.verifyServer(leaf.chain(), "host4999.example.com", 443, "https"));
+    for (String host : List.of("localhost", "host4999.example.com", "elsewhere.example.org")) {
+      TlsRefusalException e = assertTimeoutPreemptively(QUICK, () -> refusal(policy, leaf.chain(), host));
+      assertThat(e.check()).as("host %s", host).isEqualTo(Check.MALFORMED);
+      assertThat(e.reason()).contains("has 5001 subjectAltName entries; Moat accepts at most 1000");
+      assertThat(e.fix()).contains("fewer names");
+      assertThat(e.getMessage()).hasSizeLessThan(3000);
+    }
+  }
+
+  @Test
+  void leafWithExactlyTheSanCap_accepted() {
+    List<String> sans = new ArrayList<>(List.of("DNS:localhost"));
+    for (int i = 1; i < 1000; i++) {
+      sans.add("DNS:host" + i + ".example.com");
+    }
+    Credentials leaf = PKI.leafBuilder().commonName("localhost").sans(sans).build();
+    TlsPolicy policy = TlsPolicy.builder().trustRoot(PKI.root()).build();
+    assertTimeoutPreemptively(QUICK, () -> policy.verifyServer(leaf.chain(), "host999.example.com", 443, "https"));
   }
 
   @Test

@@ -137,17 +137,19 @@ public final class PathBuilder {
           List.of(), trustFix);
     }
     boolean selfIssued = top.getIssuerX500Principal().equals(top.getSubjectX500Principal());
+    List<String> expected = List.of(expectedAnchors());
     if (selfIssued && top == leaf) {
       return v.refuse(Check.TRUST_PATH,
-          "The server's certificate is self-signed and is not a configured trust anchor.",
-          List.of(),
+          "The " + (v.role == Verification.Role.SERVER ? "server's" : "client's")
+              + " certificate is self-signed and is not a configured trust anchor.",
+          expected,
           "Have the certificate issued by a CA you trust. To trust this one certificate for this host, "
               + "add it: TlsPolicy.builder().trustRootFor(" + Texts.quote(v.host) + ", certificate)");
     }
     if (selfIssued) {
       return v.refuse(Check.TRUST_PATH,
           "The chain ends at the root " + Verification.name(top) + ", which is not a configured trust anchor.",
-          List.of(), trustFix);
+          expected, trustFix);
     }
     String issuer = "'" + Texts.sanitize(top.getIssuerX500Principal().getName(), 120) + "'";
     if (top == leaf) {
@@ -159,8 +161,29 @@ public final class PathBuilder {
               + " is itself a root you trust, add it with TlsPolicy.builder().trustRoot(...)");
     }
     return v.refuse(Check.TRUST_PATH,
-        "The chain ends at " + Verification.name(top) + ", issued by " + issuer
-            + ", which is not a configured trust anchor (an unknown or private root).",
-        List.of(), trustFix);
+        "The chain ends at " + Verification.name(top) + ", whose issuer " + issuer
+            + " is not a configured trust anchor (an unknown or private root).",
+        expected, trustFix);
+  }
+
+  /** What the path should have reached: the anchors by name when there are few, else how many. */
+  private String expectedAnchors() {
+    List<X509Certificate> all = v.anchors.all();
+    if (all.isEmpty()) {
+      return "Expected: a chain to a trust anchor, but none is configured for this host.";
+    }
+    if (all.size() == 1) {
+      return "Expected: a chain to the trust anchor " + Verification.name(all.get(0))
+          + ", the only one configured for this host.";
+    }
+    StringBuilder b = new StringBuilder("Expected: a chain to one of the ").append(all.size())
+        .append(" trust anchors for this host");
+    if (all.size() <= 3) {
+      b.append(": ");
+      for (int i = 0; i < all.size(); i++) {
+        b.append(i == 0 ? "" : ", ").append(Verification.name(all.get(i)));
+      }
+    }
+    return b.append('.').toString();
   }
 }

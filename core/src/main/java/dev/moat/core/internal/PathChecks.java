@@ -50,6 +50,7 @@ public final class PathChecks {
   private PathChecks() {}
 
   public static void check(Verification v, ValidatedPath path) throws TlsRefusalException {
+    ProfileChecks.sanCount(v, path.leaf());
     List<X509Certificate> certs = path.certificates();
     for (X509Certificate c : certs) {
       validity(v, c);
@@ -79,8 +80,8 @@ public final class PathChecks {
               + WHEN.format(c.getNotBefore().toInstant()) + " (" + days(c.getNotBefore().getTime() - now)
               + " from now).",
           List.of("Validation instant: " + WHEN.format(v.now)),
-          "If this machine's clock is behind, correct it; otherwise the server installed its "
-              + "certificate too early.");
+          "If this machine's clock is behind, correct it; otherwise the server installed its certificate too "
+              + "early: serve the previous certificate until " + WHEN.format(c.getNotBefore().toInstant()) + ".");
     }
     if (now > c.getNotAfter().getTime()) {
       throw v.refuse(Check.EXPIRED,

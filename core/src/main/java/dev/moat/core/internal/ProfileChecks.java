@@ -57,7 +57,32 @@ public final class ProfileChecks {
           "2.5.29.36", // policyConstraints
           "2.5.29.54"); // inhibitAnyPolicy
 
+  /**
+   * The most subjectAltName entries a leaf may carry. Real certificates carry a handful, and the
+   * largest multi-domain certificates a few hundred; thousands of names only make every later step
+   * (host name matching, name constraints, the JDK's validator, messages) do needless work.
+   */
+  public static final int MAX_SANS = 1000;
+
   private ProfileChecks() {}
+
+  /**
+   * Refuses a leaf with more than {@link #MAX_SANS} subjectAltName entries as {@link
+   * Check#MALFORMED} (hostile input, not a profile rule, so it cannot be relaxed). Called by {@link
+   * PathChecks} before any check that walks the names.
+   */
+  static void sanCount(Verification v, X509Certificate leaf) throws TlsRefusalException {
+    int count = CertificateFacts.of(leaf).sanCount();
+    if (count > MAX_SANS) {
+      throw v.refuse(Check.MALFORMED,
+          "The certificate " + Verification.name(leaf) + " has " + count + " subjectAltName entries; Moat"
+              + " accepts at most " + MAX_SANS + ", so a hostile certificate cannot make every check slow.",
+          List.of("Expected: at most " + MAX_SANS + " subjectAltName entries (real certificates have a few,"
+              + " large multi-domain ones a few hundred)."),
+          "Have the certificate reissued with fewer names: give this service a certificate of its own,"
+              + " or split the names over several certificates.");
+    }
+  }
 
   public static void check(Verification v, ValidatedPath path) throws TlsRefusalException {
     if (!path.directlyTrusted()) {

@@ -39,6 +39,8 @@ import org.jspecify.annotations.Nullable;
 public final class StrictTrustManager extends X509ExtendedTrustManager {
   static final int MAX_INTERMEDIATES = 8;
   private static final long DAY_MILLIS = 86_400_000L;
+  private static final java.time.format.DateTimeFormatter WHEN =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
 
   private final Supplier<TlsPolicy> policy;
   private final String protocol;
@@ -228,10 +230,13 @@ public final class StrictTrustManager extends X509ExtendedTrustManager {
           if (set.onExpiry() == PinSet.OnExpiry.FAIL_CLOSED && !set.isReportOnly()) {
             throw v.refuse(Check.PIN_SET_EXPIRED,
                 "The pin set for " + rule.pattern() + " expired on " + set.expiry()
-                    + " and is configured to fail closed.",
-                List.of("Configured: " + set),
-                "Renew the pins (add the current keys' pins with a new expiry date), or choose "
-                    + "PinSet.OnExpiry.STOP_ENFORCING.");
+                    + " and is configured to fail closed, so no connection is accepted until it is renewed.",
+                List.of("Configured: " + set, "Validation instant: " + WHEN.format(v.now())),
+                "Renew the pin set with the current key's pin, a backup pin and a new expiry date:\n"
+                    + "  TlsPolicy.builder().pin(" + Texts.quote(rule.pattern()) + ", PinSet.of("
+                    + Texts.quote(Pin.of(path.leaf()).toString()) + ", <backup pin>).expiresAt(<new date>, "
+                    + "PinSet.OnExpiry.FAIL_CLOSED))\n"
+                    + "To stop enforcing pins when a set expires instead, use PinSet.OnExpiry.STOP_ENFORCING.");
           }
           v.report(Check.PIN_SET_EXPIRED, "pin set for " + rule.pattern() + " expired on " + set.expiry()
               + "; not enforced");
@@ -292,12 +297,13 @@ public final class StrictTrustManager extends X509ExtendedTrustManager {
     return out;
   }
 
+  /**
+   * The pins in order for a list (a path, leaf first), sorted for a set, so that a message is the
+   * same on every run (pin sets keep no order).
+   */
   private static String join(java.util.Collection<Pin> pins) {
-    StringBuilder b = new StringBuilder();
-    for (Pin p : pins) {
-      b.append(b.length() == 0 ? "" : ", ").append(p);
-    }
-    return b.toString();
+    java.util.stream.Stream<String> s = pins.stream().map(Pin::toString);
+    return (pins instanceof List ? s : s.sorted()).collect(java.util.stream.Collectors.joining(", "));
   }
 
   // ------------------------------------------------------------------ client side (we are the server)

@@ -82,7 +82,7 @@ public final class RevocationChecker implements RevocationCheck {
       // Refuse a must-staple certificate without a staple before any fetch: no answer can save it.
       if (i == 0 && staple == null && Ocsp.mustStaple(cert)) {
         throw v.refuse(Check.REVOCATION_UNKNOWN,
-            "The certificate " + Texts.subject(cert.getSubjectX500Principal()) + " requires a stapled OCSP "
+            "The certificate '" + Texts.subject(cert.getSubjectX500Principal()) + "' requires a stapled OCSP "
                 + "response (TLS feature must-staple, RFC 7633) and the server sent none.",
             List.of(), "Enable OCSP stapling on the server.");
       }
@@ -92,7 +92,7 @@ public final class RevocationChecker implements RevocationCheck {
   }
 
   private void decide(Verification v, Revocation settings, X509Certificate cert, Status s) throws TlsRefusalException {
-    String subject = Texts.subject(cert.getSubjectX500Principal());
+    String subject = "'" + Texts.subject(cert.getSubjectX500Principal()) + "'";
     String line = s.state() + " via " + s.source() + " from " + s.location() + ": " + s.detail();
     v.publish(new TlsEvent(TlsEvent.Kind.REVOCATION_STATUS, v.host(), -1, "revocation",
         s.state() == Status.State.REVOKED ? Check.REVOKED
@@ -111,8 +111,9 @@ public final class RevocationChecker implements RevocationCheck {
           throw v.refuse(Check.REVOCATION_UNKNOWN,
               "The revocation status of " + subject + " could not be established, and the policy is HARD_FAIL.",
               List.of("Status: " + line),
-              "Make the OCSP responder or CRL reachable, or enable OCSP stapling on the server; to accept "
-                  + "unknown status, use Revocation.softFail() for this host.");
+              "Make the OCSP responder or CRL reachable, or enable OCSP stapling on the server. To accept "
+                  + "an unknown status for this host (and lose protection when the responder is blocked): "
+                  + ".revocation(" + Texts.quote(v.host()) + ", Revocation.softFail())");
         }
         v.report(Check.REVOCATION_UNKNOWN, "SOFT-FAIL: revocation status unknown for " + subject + ": " + line);
     }
