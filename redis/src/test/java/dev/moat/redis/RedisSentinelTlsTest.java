@@ -87,4 +87,42 @@ class RedisSentinelTlsTest {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
   }
+
+  @Test
+  void redisClient_sentinelRefusalWithCredentials_tracesCarryNoCredentials() {
+    RedisURI uri = sentinelUri();
+    uri.setCredentialsProvider(
+        new io.lettuce.core.StaticCredentialsProvider("alice", "s3cr3t-Pa55".toCharArray()));
+    RedisClient client = LettuceTls.redisClient(POLICY, uri);
+    try {
+      for (Throwable thrown :
+          List.of(
+              catchThrowable(client::connect),
+              catchThrowable(() -> client.connectAsync(
+                  io.lettuce.core.codec.StringCodec.UTF8, uri).get(30, TimeUnit.SECONDS)))) {
+        assertThat(TlsRefusals.find(thrown)).map(TlsRefusalException::check).contains(Check.HOSTNAME);
+        java.io.StringWriter trace = new java.io.StringWriter();
+        thrown.printStackTrace(new java.io.PrintWriter(trace));
+        assertThat(trace.toString()).doesNotContain("alice").doesNotContain("s3cr3t-Pa55");
+      }
+      assertThat(client.toString()).contains("rediss-sentinel://***@localhost:").doesNotContain("alice");
+    } finally {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+    // A refused Sentinel connection: Lettuce alone names the URI as rediss-sentinel://alice:***...
+    TlsPolicy pinned =
+        POLICY.toBuilder()
+            .pin("localhost", TestPki.unrelatedPins(2).stream().map(Object::toString).toArray(String[]::new))
+            .build();
+    RedisClient sentinelClient = LettuceTls.redisClient(pinned, uri);
+    try {
+      Throwable thrown = catchThrowable(sentinelClient::connectSentinel);
+      assertThat(TlsRefusals.find(thrown)).map(TlsRefusalException::check).contains(Check.PIN);
+      java.io.StringWriter trace = new java.io.StringWriter();
+      thrown.printStackTrace(new java.io.PrintWriter(trace));
+      assertThat(trace.toString()).doesNotContain("alice").doesNotContain("s3cr3t-Pa55");
+    } finally {
+      sentinelClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
 }

@@ -2,13 +2,20 @@ package dev.moat.redis.internal;
 
 import dev.moat.core.TlsPolicy;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.ConnectionFuture;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -63,6 +70,118 @@ public final class MoatRedisClient extends RedisClient {
           RedisUris.check(policy, redisURI);
           return super.getSocketAddress(redisURI);
         });
+  }
+
+  // Lettuce names Sentinel URIs, user name included, in some connection errors: every connect
+  // method passes its failure through Redaction.
+
+  @Override
+  public StatefulRedisConnection<String, String> connect() {
+    return redacted(super::connect);
+  }
+
+  @Override
+  public <K, V> StatefulRedisConnection<K, V> connect(RedisCodec<K, V> codec) {
+    return redacted(() -> super.connect(codec));
+  }
+
+  @Override
+  public StatefulRedisConnection<String, String> connect(RedisURI redisURI) {
+    return redacted(() -> super.connect(redisURI));
+  }
+
+  @Override
+  public <K, V> StatefulRedisConnection<K, V> connect(RedisCodec<K, V> codec, RedisURI redisURI) {
+    return redacted(() -> super.connect(codec, redisURI));
+  }
+
+  @Override
+  public <K, V> ConnectionFuture<StatefulRedisConnection<K, V>> connectAsync(
+      RedisCodec<K, V> codec, RedisURI redisURI) {
+    return redacted(super.connectAsync(codec, redisURI));
+  }
+
+  @Override
+  public StatefulRedisPubSubConnection<String, String> connectPubSub() {
+    return redacted(super::connectPubSub);
+  }
+
+  @Override
+  public StatefulRedisPubSubConnection<String, String> connectPubSub(RedisURI redisURI) {
+    return redacted(() -> super.connectPubSub(redisURI));
+  }
+
+  @Override
+  public <K, V> StatefulRedisPubSubConnection<K, V> connectPubSub(RedisCodec<K, V> codec) {
+    return redacted(() -> super.connectPubSub(codec));
+  }
+
+  @Override
+  public <K, V> StatefulRedisPubSubConnection<K, V> connectPubSub(
+      RedisCodec<K, V> codec, RedisURI redisURI) {
+    return redacted(() -> super.connectPubSub(codec, redisURI));
+  }
+
+  @Override
+  public <K, V> ConnectionFuture<StatefulRedisPubSubConnection<K, V>> connectPubSubAsync(
+      RedisCodec<K, V> codec, RedisURI redisURI) {
+    return redacted(super.connectPubSubAsync(codec, redisURI));
+  }
+
+  @Override
+  public StatefulRedisSentinelConnection<String, String> connectSentinel() {
+    return redacted(super::connectSentinel);
+  }
+
+  @Override
+  public <K, V> StatefulRedisSentinelConnection<K, V> connectSentinel(RedisCodec<K, V> codec) {
+    return redacted(() -> super.connectSentinel(codec));
+  }
+
+  @Override
+  public StatefulRedisSentinelConnection<String, String> connectSentinel(RedisURI redisURI) {
+    return redacted(() -> super.connectSentinel(redisURI));
+  }
+
+  @Override
+  public <K, V> StatefulRedisSentinelConnection<K, V> connectSentinel(
+      RedisCodec<K, V> codec, RedisURI redisURI) {
+    return redacted(() -> super.connectSentinel(codec, redisURI));
+  }
+
+  @Override
+  public <K, V> CompletableFuture<StatefulRedisSentinelConnection<K, V>> connectSentinelAsync(
+      RedisCodec<K, V> codec, RedisURI redisURI) {
+    return redactedFuture(super.connectSentinelAsync(codec, redisURI));
+  }
+
+  private static <T> T redacted(Supplier<T> connect) {
+    try {
+      return connect.get();
+    } catch (RuntimeException e) {
+      Throwable clean = Redaction.redact(e);
+      throw clean instanceof RuntimeException
+          ? (RuntimeException) clean
+          : new RedisConnectionException(clean.getMessage(), clean);
+    }
+  }
+
+  private static <T> ConnectionFuture<T> redacted(ConnectionFuture<T> future) {
+    return ConnectionFuture.from(
+        future.getRemoteAddress(), redactedFuture(future.toCompletableFuture()));
+  }
+
+  private static <T> CompletableFuture<T> redactedFuture(CompletableFuture<T> future) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    future.whenComplete(
+        (value, failure) -> {
+          if (failure == null) {
+            out.complete(value);
+          } else {
+            out.completeExceptionally(Redaction.redact(failure));
+          }
+        });
+    return out;
   }
 
   @Override
