@@ -41,6 +41,7 @@ final class Clients {
     if (version == Version.V3) {
       MqttClient client = PahoTls.client(policy, uri, clientId);
       try {
+        client.setTimeToWait(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
         client.connect(v3Options(policy));
         client.disconnect();
       } finally {
@@ -49,6 +50,7 @@ final class Clients {
     } else {
       org.eclipse.paho.mqttv5.client.MqttClient client = PahoTls.clientV5(policy, uri, clientId);
       try {
+        client.setTimeToWait(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
         client.connect(v5Options(policy));
         client.disconnect();
       } finally {
