@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class Redaction {
   private static final Pattern USER_INFO =
-      Pattern.compile("(rediss?(?:-sentinel|-socket)?://)[^@/\\s\\],]*@");
+      Pattern.compile("(rediss?(?:-sentinel|-socket)?://)(?!\\*\\*\\*@)[^@/\\s\\],]*@");
 
   private Redaction() {}
 
