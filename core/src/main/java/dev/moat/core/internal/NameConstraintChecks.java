@@ -10,18 +10,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.GeneralSubtree;
+import org.bouncycastle.asn1.x509.NameConstraintValidatorException;
 import org.bouncycastle.asn1.x509.NameConstraints;
+import org.bouncycastle.asn1.x509.PKIXNameConstraintValidator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Name constraints (RFC 5280 4.2.1.10) for DNS names and IP addresses, enforced by Moat itself on
- * every certificate below a constrained CA, the trust anchor included.
+ * Name constraints (RFC 5280 4.2.1.10), enforced by Moat itself: DNS names and IP addresses on
+ * every certificate below a constrained CA, and every other name form on every certificate below
+ * a constrained trust anchor.
  *
- * <p>Why not leave it to the JDK: JSSE builds its trust anchors without name constraints, so a
- * name-constrained private root constrains nothing there; and the JDK's validator reads a wildcard
+ * <p>Why not leave it to the JDK: JSSE builds its trust anchors without name constraints, and the
+ * JDK's validator refuses an anchor that carries them, so it is given the anchor without them (see
+ * {@link PathChecks}): the anchor's constraints are enforced here or by nobody. Its directoryName,
+ * rfc822Name and URI constraints (what mutual TLS authorises by: subject DN, e-mail, SPIFFE ID) are
+ * checked with Bouncy Castle's {@link PKIXNameConstraintValidator} against the subject DN (when not
+ * empty), the e-mail addresses in it and the subjectAltNames of each certificate below the anchor.
+ * A constraint on a form neither Moat nor Bouncy Castle can check (otherName, x400Address,
+ * ediPartyName, registeredID) refuses any certificate below it that carries a name of that form,
+ * as RFC 5280 requires. Below an intermediate the JDK enforces those forms itself. The JDK's validator reads a wildcard
  * SAN ({@code *.example.com}) as a literal name, so a wildcard whose matches reach into an excluded
  * subtree ({@code secret.example.com}) passes. Here a wildcard is checked against every name it
  * can match. The leaf's subject CN counts as a DNS name or IP address when it looks like one, as
@@ -87,6 +103,8 @@ public final class NameConstraintChecks {
       if (nc == null) {
         continue;
       }
+      // The JDK validator never sees the anchor's constraints: every name form is checked here.
+      OtherForms other = i == all.size() - 1 ? OtherForms.parse(v, ca) : null;
       for (int j = i - 1; j >= 0; j--) {
         X509Certificate below = all.get(j);
         boolean selfIssued = below.getSubjectX500Principal().equals(below.getIssuerX500Principal());
@@ -94,6 +112,193 @@ public final class NameConstraintChecks {
           continue; // RFC 5280 6.1.3 (b): not applied to self-issued intermediates
         }
         enforce(v, ca, nc, below, j == 0);
+        if (other != null) {
+          other.enforce(v, ca, below);
+        }
+      }
+    }
+  }
+
+  /**
+   * The anchor's constraints on name forms other than DNS and IP: directoryName, rfc822Name and URI
+   * checked by Bouncy Castle, and the forms nobody checks, which refuse any name of their form.
+   */
+  static final class OtherForms {
+    private static final ASN1ObjectIdentifier EMAIL_ATTRIBUTE = new ASN1ObjectIdentifier("1.2.840.113549.1.9.1");
+    private static final String SAN_OID = "2.5.29.17";
+
+    private final PKIXNameConstraintValidator validator = new PKIXNameConstraintValidator();
+    /** Tags of GeneralName forms that are constrained but that Moat cannot check. */
+    private final List<Integer> unenforceable = new ArrayList<>();
+    private final List<String> described = new ArrayList<>();
+
+    private OtherForms() {}
+
+    /** The anchor's constraints on other name forms, null when it has none. */
+    static @Nullable OtherForms parse(Verification v, X509Certificate ca) throws TlsRefusalException {
+      byte[] ext = ca.getExtensionValue(OID);
+      if (ext == null) {
+        return null;
+      }
+      NameConstraints nc = NameConstraints.getInstance(ASN1OctetString.getInstance(ext).getOctets());
+      OtherForms f = new OtherForms();
+      List<GeneralSubtree> permitted = f.others(nc.getPermittedSubtrees(), "permitted ");
+      List<GeneralSubtree> excluded = f.others(nc.getExcludedSubtrees(), "excluded ");
+      if (f.described.isEmpty()) {
+        return null;
+      }
+      try {
+        if (!permitted.isEmpty()) {
+          f.validator.intersectPermittedSubtree(permitted.toArray(new GeneralSubtree[0]));
+        }
+        for (GeneralSubtree s : excluded) {
+          f.validator.addExcludedSubtree(s);
+        }
+      } catch (RuntimeException e) {
+        throw malformed(v, ca, "has a constraint that does not parse ("
+            + Texts.sanitize(String.valueOf(e.getMessage()), 80) + ")", e);
+      }
+      return f;
+    }
+
+    private List<GeneralSubtree> others(GeneralSubtree @Nullable [] subtrees, String kind) {
+      List<GeneralSubtree> out = new ArrayList<>();
+      if (subtrees == null) {
+        return out;
+      }
+      for (GeneralSubtree s : subtrees) {
+        GeneralName base = s.getBase();
+        int tag = base.getTagNo();
+        if (tag == GeneralName.dNSName || tag == GeneralName.iPAddress) {
+          continue;
+        }
+        described.add(kind + label(base));
+        if (bouncyCastleChecks(tag)) {
+          out.add(s);
+        } else if (!unenforceable.contains(tag)) {
+          unenforceable.add(tag);
+        }
+      }
+      return out;
+    }
+
+    private static boolean bouncyCastleChecks(int tag) {
+      return tag == GeneralName.rfc822Name || tag == GeneralName.directoryName
+          || tag == GeneralName.uniformResourceIdentifier;
+    }
+
+    String describe() {
+      List<String> shown = described.size() > 8 ? described.subList(0, 8) : described;
+      return String.join(", ", shown) + (described.size() > 8 ? ", ... (" + described.size() + ")" : "");
+    }
+
+    void enforce(Verification v, X509Certificate ca, X509Certificate c) throws TlsRefusalException {
+      X500Name subject = X500Name.getInstance(c.getSubjectX500Principal().getEncoded());
+      if (subject.getRDNs().length > 0) { // an empty subject names nobody (as OpenSSL)
+        try {
+          validator.checkPermittedDN(subject);
+          validator.checkExcludedDN(subject);
+        } catch (NameConstraintValidatorException | RuntimeException e) {
+          throw broken(v, ca, "subject name of " + Verification.name(c), e);
+        }
+        for (RDN rdn : subject.getRDNs()) {
+          for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {
+            if (EMAIL_ATTRIBUTE.equals(atv.getType())) {
+              check(v, ca, c, new GeneralName(GeneralName.rfc822Name, text(atv.getValue())));
+            }
+          }
+        }
+      }
+      byte[] san = c.getExtensionValue(SAN_OID);
+      if (san == null) {
+        return;
+      }
+      GeneralName[] names;
+      try {
+        names = GeneralNames.getInstance(ASN1OctetString.getInstance(san).getOctets()).getNames();
+      } catch (RuntimeException e) {
+        throw v.refuse(Check.NAME_CONSTRAINTS, "The subjectAltName extension of " + Verification.name(c)
+            + " does not parse, so the name constraints of " + Verification.name(ca) + " cannot be checked.",
+            List.of(), "Reissue the certificate with a well-formed subjectAltName.", e);
+      }
+      for (GeneralName n : names) {
+        int tag = n.getTagNo();
+        if (unenforceable.contains(tag)) {
+          throw v.refuse(Check.NAME_CONSTRAINTS,
+              "The trust anchor " + Verification.name(ca) + " constrains " + form(tag) + " names, which Moat "
+                  + "cannot check, and " + Verification.name(c) + " carries one; RFC 5280 requires refusing it.",
+              List.of("Constraints of " + Verification.name(ca) + " on other name forms: " + describe()),
+              "Issue the certificate without " + form(tag) + " names, or trust a CA whose name constraints "
+                  + "use only DNS, IP, directoryName, rfc822Name and URI forms.");
+        }
+        if (bouncyCastleChecks(tag)) {
+          check(v, ca, c, n);
+        }
+      }
+    }
+
+    private void check(Verification v, X509Certificate ca, X509Certificate c, GeneralName n)
+        throws TlsRefusalException {
+      try {
+        validator.checkPermitted(n);
+        validator.checkExcluded(n);
+      } catch (NameConstraintValidatorException | RuntimeException e) {
+        throw broken(v, ca, describe(n) + " in " + Verification.name(c), e);
+      }
+    }
+
+    private TlsRefusalException broken(Verification v, X509Certificate ca, String what, Exception e) {
+      String why = e instanceof NameConstraintValidatorException
+          ? "it is outside the permitted subtrees or inside an excluded one"
+          : "it cannot be compared with them (" + Texts.sanitize(String.valueOf(e.getMessage()), 80) + ")";
+      return v.refuse(Check.NAME_CONSTRAINTS,
+          "The " + what + " breaks the name constraints of the trust anchor " + Verification.name(ca) + ": " + why + ".",
+          List.of("Constraints of " + Verification.name(ca) + " on other name forms: " + describe()),
+          "That CA is not allowed to issue for this name. Use a certificate from a CA whose constraints "
+              + "cover it, or reissue the certificate without the name.", e);
+    }
+
+    private static String describe(GeneralName n) {
+      switch (n.getTagNo()) {
+        case GeneralName.rfc822Name:
+          return "e-mail address '" + Texts.sanitize(text(n.getName()), 100) + "'";
+        case GeneralName.uniformResourceIdentifier:
+          return "URI '" + Texts.sanitize(text(n.getName()), 100) + "'";
+        case GeneralName.directoryName:
+          return "directoryName '" + Texts.sanitize(X500Name.getInstance(n.getName()).toString(), 100) + "'";
+        default:
+          return form(n.getTagNo());
+      }
+    }
+
+    /** A constraint's base as {@code form:value}. */
+    private static String label(GeneralName base) {
+      int tag = base.getTagNo();
+      String value;
+      if (tag == GeneralName.rfc822Name || tag == GeneralName.uniformResourceIdentifier) {
+        value = text(base.getName());
+      } else if (tag == GeneralName.directoryName) {
+        value = X500Name.getInstance(base.getName()).toString();
+      } else {
+        return form(tag);
+      }
+      return form(tag) + ":" + (value.isEmpty() ? "(empty)" : Texts.sanitize(value, 80));
+    }
+
+    private static String text(ASN1Encodable value) {
+      return value instanceof ASN1String ? ((ASN1String) value).getString() : String.valueOf(value);
+    }
+
+    private static String form(int tag) {
+      switch (tag) {
+        case GeneralName.otherName: return "otherName";
+        case GeneralName.rfc822Name: return "rfc822Name";
+        case GeneralName.x400Address: return "x400Address";
+        case GeneralName.directoryName: return "directoryName";
+        case GeneralName.ediPartyName: return "ediPartyName";
+        case GeneralName.uniformResourceIdentifier: return "URI";
+        case GeneralName.registeredID: return "registeredID";
+        default: return "GeneralName [" + tag + "]";
       }
     }
   }
@@ -139,7 +344,10 @@ public final class NameConstraintChecks {
     return new Constraints(List.copyOf(pDns), List.copyOf(xDns), List.copyOf(pIp), List.copyOf(xIp), anyPermitted);
   }
 
-  /** Adds a DNS or IP subtree; returns false for other name forms (left to the JDK). */
+  /**
+   * Adds a DNS or IP subtree; returns false for other name forms (an intermediate's are enforced by
+   * the JDK validator, an anchor's by {@link OtherForms}).
+   */
   private static boolean add(Verification v, X509Certificate ca, GeneralSubtree s, List<String> dns, List<byte[]> ip)
       throws TlsRefusalException {
     BigInteger min = s.getMinimum();

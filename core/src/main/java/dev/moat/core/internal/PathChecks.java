@@ -307,9 +307,12 @@ public final class PathChecks {
 
   /**
    * RFC 5280 validation by the JDK, as a backstop. The anchor is given without its name
-   * constraints: the JDK's validator refuses any anchor that carries them ("name constraints in
-   * trust anchor not supported"), so {@link NameConstraintChecks} enforces them before this runs
-   * (see JdkNameConstraintsTest in testkit).
+   * constraints, because the JDK's validator refuses any anchor that carries them ("name
+   * constraints in trust anchor not supported"; see JdkNameConstraintsTest in testkit). So this
+   * validator enforces no constraint of the anchor, of any name form: {@link NameConstraintChecks}
+   * enforces all of them before this runs (DNS and IP with Moat's own rules, directoryName,
+   * rfc822Name and URI with Bouncy Castle, and it refuses names of forms nobody can check). The
+   * constraints of intermediates are enforced both there (DNS, IP) and here (every form).
    */
   static void pkix(Verification v, ValidatedPath path) throws TlsRefusalException {
     TrustAnchor anchor = new TrustAnchor(path.anchor(), null);
