@@ -22,7 +22,8 @@ import okhttp3.OkHttpClient;
  * <ul>
  *   <li>the policy's {@link TlsPolicy#sslSocketFactory(String) socket factory} and {@link
  *       TlsPolicy#trustManager(String) strict trust manager} (which checks the host name itself),
- *       with OkHttp's own host-name verifier on top;
+ *       with OkHttp's own host-name verifier on top, wrapped so that OkHttp never coalesces
+ *       connections (see below);
  *   <li>one {@link ConnectionSpec}: TLS 1.3 and 1.2 (as the policy allows) with the policy's cipher
  *       suites, no {@code CLEARTEXT}, so that OkHttp itself refuses plaintext as a second line
  *       (only when the policy exempts a host from TLS is {@code CLEARTEXT} added, and then the
@@ -42,14 +43,29 @@ import okhttp3.OkHttpClient;
  *       digests (see {@link HttpOptions}).
  * </ul>
  *
+ * <p><b>No HTTP/2 connection coalescing.</b> OkHttp would carry a request for a second host over
+ * an HTTP/2 connection made for a first one when both resolve to the same IP and the certificate
+ * names both, re-checking only its own host-name verifier and {@code CertificatePinner}: the
+ * policy's rules for the second host (its pins, {@code trustRootFor} roots, relaxations,
+ * revocation setting) would never run. OkHttp coalesces only when the verifier is its own {@code
+ * OkHostnameVerifier}, so Moat's verifier is that one under another identity: every host gets its
+ * own connection, verified by the policy for that host. As a second line, the network interceptor
+ * compares each request's host with the host the connection's TLS session was verified for; if
+ * they differ (an interceptor of the caller's put OkHttp's verifier back), it runs {@link
+ * TlsPolicy#verifyServer} on the session's chain for the request's host before the request is
+ * written, and refuses with a {@link HttpRefusalException} whose cause is the {@link
+ * dev.moat.core.TlsRefusalException}. That re-check has no stapled OCSP response to hand, so a
+ * host whose revocation setting needs one is refused rather than carried.
+ *
  * <p><b>What wins when the builder is changed later.</b> The builder is OkHttp's own, so nothing
  * stops a caller from setting another {@code sslSocketFactory}, {@code hostnameVerifier}, {@code
  * connectionSpecs} or {@code followSslRedirects(true)} on it. None of these weakens the client:
  *
  * <ul>
  *   <li>{@code sslSocketFactory} and {@code hostnameVerifier}: Moat's application interceptor puts
- *       the policy's factory, trust manager and OkHttp's verifier back on every call (OkHttp 5's
- *       per-call {@code Chain.withSslSocketFactory}), so the replacement is never used;
+ *       the policy's factory, trust manager and Moat's non-coalescing verifier back on every
+ *       call (OkHttp 5's per-call {@code Chain.withSslSocketFactory}), so the replacement is
+ *       never used;
  *   <li>{@code connectionSpecs} with {@code CLEARTEXT} or older TLS versions: {@code http://} is
  *       refused before the connection spec matters, and the policy's sockets enable only the
  *       policy's versions and suites, whatever the spec asks for;

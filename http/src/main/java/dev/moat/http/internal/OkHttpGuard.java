@@ -2,14 +2,19 @@ package dev.moat.http.internal;
 
 import dev.moat.core.Check;
 import dev.moat.core.TlsPolicy;
+import dev.moat.core.TlsRefusalException;
 import dev.moat.http.HttpOptions;
 import dev.moat.http.HttpRefusalException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.HostnameVerifier;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocket;
@@ -28,6 +33,7 @@ import okio.Buffer;
 import okio.ForwardingSource;
 import okio.Okio;
 import okio.Source;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The two interceptors behind {@code OkHttpTls}: one application interceptor that refuses or
@@ -45,6 +51,15 @@ public final class OkHttpGuard {
           .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
           .build()
           .hostnameVerifier();
+
+  /**
+   * The verifier Moat's clients use: OkHttp's own, behind another identity. OkHttp coalesces
+   * HTTP/2 connections (carries a second host over a connection made for the first, when both
+   * resolve to the same IP and the certificate names both) only when the address's verifier is
+   * its own {@code OkHostnameVerifier}; with this one it opens, and Moat's trust manager verifies,
+   * a connection per host.
+   */
+  private static final HostnameVerifier VERIFIER = new NonCoalescingVerifier();
 
   private final TlsPolicy policy;
   private final HttpOptions options;
@@ -71,7 +86,7 @@ public final class OkHttpGuard {
   }
 
   public HostnameVerifier hostnameVerifier() {
-    return OKHTTP_VERIFIER;
+    return VERIFIER;
   }
 
   public Interceptor applicationInterceptor() {
@@ -101,8 +116,8 @@ public final class OkHttpGuard {
       if (c.getSslSocketFactoryOrNull() != socketFactory || c.getX509TrustManagerOrNull() != trustManager) {
         c = c.withSslSocketFactory(socketFactory, trustManager);
       }
-      if (c.getHostnameVerifier() != OKHTTP_VERIFIER) {
-        c = c.withHostnameVerifier(OKHTTP_VERIFIER);
+      if (c.getHostnameVerifier() != VERIFIER) {
+        c = c.withHostnameVerifier(VERIFIER);
       }
       try {
         return c.proceed(request);
@@ -178,6 +193,45 @@ public final class OkHttpGuard {
       throw notMoat(url.host(), endpoint, Check.CIPHER_SUITE,
           "the connection uses " + session.getCipherSuite() + ", which the policy does not allow");
     }
+    String verifiedFor = session.getPeerHost();
+    if (verifiedFor == null || !verifiedFor.equalsIgnoreCase(url.host())) {
+      reverify(session, verifiedFor, url, endpoint);
+    }
+  }
+
+  /**
+   * A connection whose handshake Moat's trust manager checked for another host (OkHttp coalesced
+   * it, which happens only if something put OkHttp's own verifier back on the call): run the
+   * policy's whole pipeline on its chain for this request's host before a byte is written, so that
+   * this host's pins, roots, relaxations and revocation setting apply.
+   */
+  private void reverify(SSLSession session, @Nullable String verifiedFor, HttpUrl url, String endpoint)
+      throws HttpRefusalException {
+    String host = url.host();
+    List<X509Certificate> chain = new ArrayList<>();
+    try {
+      for (Certificate c : session.getPeerCertificates()) {
+        if (!(c instanceof X509Certificate)) {
+          throw notMoat(host, endpoint, Check.TRUST_PATH, "the connection's peer presented a non-X.509 certificate");
+        }
+        chain.add((X509Certificate) c);
+      }
+    } catch (SSLPeerUnverifiedException e) {
+      throw notMoat(host, endpoint, Check.TRUST_PATH, "the connection's peer is not verified");
+    }
+    try {
+      policy.verifyServer(chain, host, url.port(), "https");
+    } catch (TlsRefusalException refusal) {
+      throw new HttpRefusalException(
+          refusal.check(),
+          host,
+          refusal.getMessage()
+              + "\n  (OkHttp was reusing an HTTP/2 connection made for "
+              + (verifiedFor == null ? "another host" : verifiedFor)
+              + "; Moat checked the certificate again for " + host
+              + " and nothing was sent to it.)",
+          refusal);
+    }
   }
 
   private static HttpRefusalException notMoat(String host, String endpoint, Check check, String why) {
@@ -188,6 +242,19 @@ public final class OkHttpGuard {
             + "  Build the client with OkHttpTls.newBuilder(policy) and leave its TLS settings to"
             + " the policy.",
         null);
+  }
+
+  /** OkHttp's verifier under an identity that is not {@code OkHostnameVerifier}: no coalescing. */
+  private static final class NonCoalescingVerifier implements HostnameVerifier {
+    @Override
+    public boolean verify(String host, SSLSession session) {
+      return OKHTTP_VERIFIER.verify(host, session);
+    }
+
+    @Override
+    public String toString() {
+      return "Moat: OkHttp's host-name verifier, without HTTP/2 connection coalescing";
+    }
   }
 
   private Response checkIntegrity(Request request, Response response, String host) throws IOException {
