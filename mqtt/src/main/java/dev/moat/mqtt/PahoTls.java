@@ -52,18 +52,18 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
  *   <li>Options whose socket factory is missing, was replaced, or was made for another policy;
  *       options with HTTPS host-name verification turned off; options with Paho SSL properties
  *       (which Paho ignores once a socket factory is set): {@link IllegalArgumentException}.
- *   <li>A user name, password or (MQTT 5) authentication data on a connection that is not TLS,
- *       even to an exempted host: {@link PlaintextRefusedException}.
+ *   <li>A user name, password or (MQTT 5) authentication data on a connection that is not TLS, even
+ *       to an exempted host: {@link PlaintextRefusedException}.
  * </ul>
  *
  * <p>What wins: the clients returned here check the options on every connect, including {@code
- * reconnect()} and Paho's automatic reconnects, so options changed after they were built are
- * judged when they are used. {@code connect()} without options uses {@link
- * #connectOptions(TlsPolicy)} (or {@link #connectionOptions(TlsPolicy)}) rather than Paho's
- * unconfigured defaults. A {@code HostnameVerifier} set on the options can only add a check: Paho
- * 5 calls it after the handshake, and Paho 3 ignores it while HTTPS verification is on. A refusal
- * during an automatic reconnect is thrown on Paho's reconnect thread and ends the reconnect cycle.
- * Messages name the server URI (without user info) and the client id, never a password.
+ * reconnect()} and Paho's automatic reconnects, so options changed after they were built are judged
+ * when they are used. {@code connect()} without options uses {@link #connectOptions(TlsPolicy)} (or
+ * {@link #connectionOptions(TlsPolicy)}) rather than Paho's unconfigured defaults. A {@code
+ * HostnameVerifier} set on the options can only add a check: Paho 5 calls it after the handshake,
+ * and Paho 3 ignores it while HTTPS verification is on. A refusal during an automatic reconnect is
+ * thrown on Paho's reconnect thread and ends the reconnect cycle. Messages name the server URI
+ * (without user info) and the client id, never a password.
  *
  * <p>Persistence: the clients keep in-flight QoS 1 and 2 messages in memory ({@code
  * MemoryPersistence}), unlike Paho's own constructors, which write them to a folder in the
@@ -130,12 +130,13 @@ public final class PahoTls {
       TlsPolicy policy, String serverUri, String clientId, Path persistenceDirectory)
       throws MqttException {
     check(policy, serverUri, clientId);
-    return new V3.CheckedClient(policy, serverUri, clientId, filePersistenceV3(persistenceDirectory));
+    return new V3.CheckedClient(
+        policy, serverUri, clientId, filePersistenceV3(persistenceDirectory));
   }
 
   /**
-   * An asynchronous MQTT 3.1.1 client for {@code serverUri} that keeps in-flight messages in
-   * memory and checks its options at every connect.
+   * An asynchronous MQTT 3.1.1 client for {@code serverUri} that keeps in-flight messages in memory
+   * and checks its options at every connect.
    *
    * @throws PlaintextRefusedException for {@code tcp://} or {@code ws://} without exemption
    * @throws MqttException when Paho cannot create the client
@@ -183,7 +184,10 @@ public final class PahoTls {
       throws org.eclipse.paho.mqttv5.common.MqttException {
     check(policy, serverUri, clientId);
     return new V5.CheckedClient(
-        policy, serverUri, clientId, new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        policy,
+        serverUri,
+        clientId,
+        new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
   }
 
   /**
@@ -202,8 +206,8 @@ public final class PahoTls {
   }
 
   /**
-   * An asynchronous MQTT 5 client for {@code serverUri} that keeps in-flight messages in memory
-   * and checks its options at every connect.
+   * An asynchronous MQTT 5 client for {@code serverUri} that keeps in-flight messages in memory and
+   * checks its options at every connect.
    *
    * @throws PlaintextRefusedException for {@code tcp://} or {@code ws://} without exemption
    * @throws org.eclipse.paho.mqttv5.common.MqttException when Paho cannot create the client
@@ -213,7 +217,10 @@ public final class PahoTls {
       throws org.eclipse.paho.mqttv5.common.MqttException {
     check(policy, serverUri, clientId);
     return new V5.CheckedAsyncClient(
-        policy, serverUri, clientId, new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        policy,
+        serverUri,
+        clientId,
+        new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
   }
 
   /**
@@ -238,8 +245,8 @@ public final class PahoTls {
    * refusal when there is one, a JDK handshake failure worded by {@link
    * dev.moat.core.TlsRefusals#explain}, or {@link dev.moat.core.Check#PLAINTEXT} when the broker
    * ended the connection in answer to the TLS ClientHello without a TLS reply, which is what a
-   * plain MQTT listener does. Empty when the failure is no TLS refusal (a refused TCP connection,
-   * a broker that rejects the CONNECT, a timeout).
+   * plain MQTT listener does. Empty when the failure is no TLS refusal (a refused TCP connection, a
+   * broker that rejects the CONNECT, a timeout).
    *
    * <pre>{@code
    * try {

@@ -27,8 +27,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A real HiveMQ Community Edition broker, embedded in the test JVM, with one listener per test
- * scenario (each with its own certificate, TLS versions, cipher suites and client-certificate
- * mode) on 127.0.0.1, started once for a whole test class. Its TLS is JSSE inside this JVM, so the
+ * scenario (each with its own certificate, TLS versions, cipher suites and client-certificate mode)
+ * on 127.0.0.1, started once for a whole test class. Its TLS is JSSE inside this JVM, so the
  * legacy-protocol scenarios that testkit re-enables are served as well.
  */
 final class HiveMqBroker implements AutoCloseable {
@@ -175,9 +175,13 @@ final class HiveMqBroker implements AutoCloseable {
 
     String xml(int port, Path dir) {
       String common =
-          "      <port>" + port + "</port>\n"
+          "      <port>"
+              + port
+              + "</port>\n"
               + "      <bind-address>127.0.0.1</bind-address>\n"
-              + "      <name>" + name + "</name>\n";
+              + "      <name>"
+              + name
+              + "</name>\n";
       switch (kind) {
         case TCP:
           return "    <tcp-listener>\n" + common + "    </tcp-listener>\n";

@@ -38,8 +38,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * PahoTls clients against the real HiveMQ broker of {@link SharedBroker}: mutual TLS, secure
- * WebSockets, a plaintext exemption, reconnects with weakened options, and where in-flight
- * messages are kept.
+ * WebSockets, a plaintext exemption, reconnects with weakened options, and where in-flight messages
+ * are kept.
  */
 @ExtendWith(SharedBroker.class)
 class MqttBrokerTest {
@@ -158,7 +158,9 @@ class MqttBrokerTest {
   @Test
   void connect_tcpToExemptedHostWithPlainOptions_movesData() throws Exception {
     TlsPolicy exempt =
-        policy().toBuilder().insecureAllowPlaintextTo("localhost", "test broker on loopback").build();
+        policy().toBuilder()
+            .insecureAllowPlaintextTo("localhost", "test broker on loopback")
+            .build();
     String uri = "tcp://localhost:" + broker().port(SharedBroker.PLAIN_MQTT);
 
     MqttConnectOptions v3 = new MqttConnectOptions();
@@ -174,7 +176,9 @@ class MqttBrokerTest {
   @Test
   void connect_passwordOnExemptedPlaintext_refusedWithoutShowingPassword() throws Exception {
     TlsPolicy exempt =
-        policy().toBuilder().insecureAllowPlaintextTo("localhost", "test broker on loopback").build();
+        policy().toBuilder()
+            .insecureAllowPlaintextTo("localhost", "test broker on loopback")
+            .build();
     String uri = "tcp://localhost:" + broker().port(SharedBroker.PLAIN_MQTT);
     MqttClient v3 = PahoTls.client(exempt, uri, "plain-pw-V3");
     org.eclipse.paho.mqttv5.client.MqttClient v5 = PahoTls.clientV5(exempt, uri, "plain-pw-V5");

@@ -22,10 +22,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The whole bad-TLS catalog against a real HiveMQ broker, with Paho's MQTT 3.1.1 and MQTT 5
- * clients built by {@link PahoTls}: every bad scenario is refused with its typed check within a
- * bounded time, and GOOD publishes and receives a QoS 1 message. One broker start serves every
- * scenario, one listener each ({@link SharedBroker}).
+ * The whole bad-TLS catalog against a real HiveMQ broker, with Paho's MQTT 3.1.1 and MQTT 5 clients
+ * built by {@link PahoTls}: every bad scenario is refused with its typed check within a bounded
+ * time, and GOOD publishes and receives a QoS 1 message. One broker start serves every scenario,
+ * one listener each ({@link SharedBroker}).
  */
 @ExtendWith(SharedBroker.class)
 class MqttCatalogTest {
@@ -50,8 +50,7 @@ class MqttCatalogTest {
     TlsPolicy policy = scenario.policy();
     if (scenario.expectsSuccess()) {
       String received =
-          assertTimeoutPreemptively(
-              BOUND, () -> Clients.roundTrip(version, policy, uri, clientId));
+          assertTimeoutPreemptively(BOUND, () -> Clients.roundTrip(version, policy, uri, clientId));
       assertThat(received).isEqualTo(Clients.expected(clientId));
       return;
     }

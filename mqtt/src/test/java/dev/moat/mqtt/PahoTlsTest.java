@@ -202,7 +202,8 @@ class PahoTlsTest {
       weaken5.accept(o5);
 
       MqttClient v3 = PahoTls.client(POLICY, uri, "weak-V3");
-      org.eclipse.paho.client.mqttv3.MqttAsyncClient a3 = PahoTls.asyncClient(POLICY, uri, "weak-A3");
+      org.eclipse.paho.client.mqttv3.MqttAsyncClient a3 =
+          PahoTls.asyncClient(POLICY, uri, "weak-A3");
       org.eclipse.paho.mqttv5.client.MqttClient v5 = PahoTls.clientV5(POLICY, uri, "weak-V5");
       org.eclipse.paho.mqttv5.client.MqttAsyncClient a5 =
           PahoTls.asyncClientV5(POLICY, uri, "weak-A5");

@@ -15,16 +15,20 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class SharedBroker implements BeforeAllCallback {
   /** TLS listener that requires a client certificate issued under the test root. */
   static final String MUTUAL_TLS = "MUTUAL_TLS";
+
   /**
    * {@link #MUTUAL_TLS} with TLS 1.2 only, where the broker refuses a missing client certificate
    * inside the handshake. (Under TLS 1.3 the refusal arrives after the client's handshake is done,
    * and Paho 1.2.5 may then leave a connect thread spinning in {@code CommsReceiver.start}.)
    */
   static final String MUTUAL_TLS_12 = "MUTUAL_TLS_12";
+
   /** Secure WebSocket listener at {@code /mqtt} with the good chain. */
   static final String WSS = "WSS";
+
   /** Secure WebSocket listener whose certificate names another host. */
   static final String WSS_WRONG_HOST = "WSS_WRONG_HOST";
+
   /** Plaintext MQTT listener. */
   static final String PLAIN_MQTT = "PLAIN_MQTT";
 
@@ -36,7 +40,8 @@ final class SharedBroker implements BeforeAllCallback {
   static HiveMqBroker broker() {
     HiveMqBroker b = broker;
     if (b == null) {
-      throw new IllegalStateException("annotate the test class with @ExtendWith(SharedBroker.class)");
+      throw new IllegalStateException(
+          "annotate the test class with @ExtendWith(SharedBroker.class)");
     }
     return b;
   }

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.SocketFactory;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
 
@@ -309,13 +309,15 @@ public final class MqttChecks {
 
   /** See {@code PahoTls.explain}. */
   public static Optional<TlsRefusalException> explain(Throwable failure, Endpoint endpoint) {
-    int port = endpoint.port() != -1 ? endpoint.port() : endpoint.scheme().equals("wss") ? 443 : 8883;
+    int defaultPort = endpoint.scheme().equals("wss") ? 443 : 8883;
+    int port = endpoint.port() != -1 ? endpoint.port() : defaultPort;
     Optional<TlsRefusalException> known =
         TlsRefusals.explain(failure, endpoint.host(), port, PROTOCOL);
     if (known.isPresent()) {
       return known;
     }
-    for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+    int depth = 0;
+    for (Throwable c = failure; c != null && depth < 32; c = c.getCause(), depth++) {
       if (c instanceof SSLHandshakeException
           && (c.getCause() instanceof EOFException
               || String.valueOf(c.getMessage()).contains("Remote host terminated the handshake"))) {

@@ -48,8 +48,7 @@ public final class MqttSocketFactory extends SSLSocketFactory {
   }
 
   @Override
-  public Socket createSocket(Socket s, InputStream consumed, boolean autoClose)
-      throws IOException {
+  public Socket createSocket(Socket s, InputStream consumed, boolean autoClose) throws IOException {
     return delegate.createSocket(s, consumed, autoClose);
   }
 
@@ -70,8 +69,8 @@ public final class MqttSocketFactory extends SSLSocketFactory {
   }
 
   @Override
-  public Socket createSocket(
-      InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+      throws IOException {
     return delegate.createSocket(address, port, localAddress, localPort);
   }
 

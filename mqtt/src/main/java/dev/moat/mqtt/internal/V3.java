@@ -30,8 +30,7 @@ public final class V3 {
   public static void check(
       TlsPolicy policy, MqttConnectOptions options, String serverUri, String clientId) {
     String[] uris = options.getServerURIs();
-    List<String> list =
-        uris == null || uris.length == 0 ? List.of(serverUri) : Arrays.asList(uris);
+    List<String> list = uris == null || uris.length == 0 ? List.of(serverUri) : Arrays.asList(uris);
     MqttChecks.check(
         policy,
         new MqttChecks.Settings(
@@ -46,8 +45,7 @@ public final class V3 {
 
   /**
    * An asynchronous client that checks its options on every connect, including Paho's automatic
-   * reconnects, which go through {@link #connect(MqttConnectOptions, Object,
-   * IMqttActionListener)}.
+   * reconnects, which go through {@link #connect(MqttConnectOptions, Object, IMqttActionListener)}.
    */
   public static final class CheckedAsyncClient extends MqttAsyncClient {
     private final TlsPolicy policy;

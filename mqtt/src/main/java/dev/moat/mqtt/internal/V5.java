@@ -30,8 +30,7 @@ public final class V5 {
   public static void check(
       TlsPolicy policy, MqttConnectionOptions options, String serverUri, String clientId) {
     String[] uris = options.getServerURIs();
-    List<String> list =
-        uris == null || uris.length == 0 ? List.of(serverUri) : Arrays.asList(uris);
+    List<String> list = uris == null || uris.length == 0 ? List.of(serverUri) : Arrays.asList(uris);
     MqttChecks.check(
         policy,
         new MqttChecks.Settings(
