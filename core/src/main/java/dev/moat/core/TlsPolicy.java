@@ -629,9 +629,11 @@ public final class TlsPolicy {
      */
     public TlsPolicy build() {
       for (HostRule.Draft rule : hostRules.values()) {
-        Set<Pin> all = new LinkedHashSet<>();
-        rule.pinSets.forEach(s -> all.addAll(s.pins()));
-        if (!rule.pinSets.isEmpty() && all.size() < 2 && !rule.singlePinAccepted) {
+        // Only enforced pins protect against lock-out: report-only pins do not count as a backup.
+        Set<Pin> enforced = new LinkedHashSet<>();
+        rule.pinSets.stream().filter(set -> !set.isReportOnly()).forEach(set -> enforced.addAll(set.pins()));
+        boolean anyEnforced = rule.pinSets.stream().anyMatch(set -> !set.isReportOnly());
+        if (anyEnforced && enforced.size() < 2 && !rule.singlePinAccepted) {
           throw new IllegalStateException(
               "pin for " + rule.pattern + " has a single pin and no backup: losing that key would lock "
                   + "every client out. Add a backup pin (the pin of a spare key or of your CA), or call "

@@ -143,8 +143,9 @@ public final class StrictTrustManager extends X509ExtendedTrustManager {
     PathChecks.check(v, path);
     hostname(v, path);
     ProfileChecks.check(v, path);
-    revocation(p).check(v, path, session);
+    // Pins first: a chain about to be refused must not cause revocation requests.
     pins(v, path, rules);
+    revocation(p).check(v, path, session);
     v.accepted("accepted: path " + Texts.subject(path.leaf().getSubjectX500Principal()) + " -> "
         + Texts.subject(path.anchor().getSubjectX500Principal()));
   }

@@ -77,12 +77,8 @@ final class Crl {
     return crl;
   }
 
-  static Status statusFrom(X509CRL crl, X509Certificate cert, String url, Instant now, Revocation settings) {
-    Instant until = crl.getNextUpdate() != null ? crl.getNextUpdate().toInstant() : now.plus(java.time.Duration.ofMinutes(5));
-    Instant cap = now.plus(settings.maxCacheAge());
-    if (until.isAfter(cap)) {
-      until = cap;
-    }
+  /** The status of {@code cert} on a verified CRL; the answer may be reused until {@code until}. */
+  static Status statusFrom(X509CRL crl, X509Certificate cert, String url, Instant until) {
     X509CRLEntry entry = crl.getRevokedCertificate(cert);
     if (entry != null) {
       String reason = entry.getRevocationReason() != null ? ", reason " + entry.getRevocationReason() : "";

@@ -36,7 +36,8 @@ import org.jspecify.annotations.Nullable;
 public final class RevocationChecker implements RevocationCheck {
   private final Function<String, Revocation> settingsForHost;
   private final Map<String, Status> cache;
-  private final Map<String, X509CRL> crls;
+  /** CRLs by URL and issuer (name and key): a CRL answers only for the CA that signed it. */
+  private final Map<String, CachedCrl> crls;
   private final Map<String, CompletableFuture<Status>> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong networkRequests = new AtomicLong();
 
@@ -59,6 +60,19 @@ public final class RevocationChecker implements RevocationCheck {
         return size() > max;
       }
     });
+  }
+
+  /** A verified CRL and when it must be fetched again. */
+  private record CachedCrl(X509CRL crl, Instant expiresAt) {}
+
+  /** Until nextUpdate, but never longer than maxCacheAge from now (a CRL without nextUpdate: maxCacheAge). */
+  private static Instant expiry(X509CRL crl, Instant now, Revocation settings) {
+    Instant cap = now.plus(settings.maxCacheAge());
+    if (crl.getNextUpdate() == null) {
+      return cap;
+    }
+    Instant next = crl.getNextUpdate().toInstant();
+    return next.isBefore(cap) ? next : cap;
   }
 
   /** How many OCSP/CRL HTTP requests this checker has made (for tests and metrics). */
@@ -192,18 +206,20 @@ public final class RevocationChecker implements RevocationCheck {
       best = s;
     }
     for (String url : Crl.distributionPoints(cert)) {
-      X509CRL crl = crls.get(url);
-      if (crl == null || (crl.getNextUpdate() != null && crl.getNextUpdate().toInstant().isBefore(now))) {
+      String key = url + "|" + issuer.getSubjectX500Principal().getName() + "|" + CertificateFacts.of(issuer).pin();
+      CachedCrl cached = crls.get(key);
+      if (cached == null || !now.isBefore(cached.expiresAt())) {
         try {
           networkRequests.incrementAndGet();
-          crl = Crl.fetch(url, issuer, settings, now);
-          crls.put(url, crl);
+          X509CRL crl = Crl.fetch(url, issuer, settings, now);
+          cached = new CachedCrl(crl, expiry(crl, now, settings));
+          crls.put(key, cached);
         } catch (IOException e) {
           best = Status.unknown("CRL", url, "CRL unavailable: " + e.getMessage());
           continue;
         }
       }
-      return Crl.statusFrom(crl, cert, url, now, settings);
+      return Crl.statusFrom(cached.crl(), cert, url, cached.expiresAt());
     }
     return best != null ? best
         : Status.unknown("none", "-", "the certificate names no OCSP responder or CRL, and no response was stapled");
