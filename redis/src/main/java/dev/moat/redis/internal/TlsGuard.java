@@ -2,26 +2,26 @@ package dev.moat.redis.internal;
 
 import dev.moat.core.Check;
 import dev.moat.core.TlsPolicy;
+import dev.moat.core.TlsRefusalException;
 import dev.moat.redis.RedisUriRefusedException;
 import io.lettuce.core.protocol.CommandHandler;
 import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
-import io.netty.buffer.ByteBuf;
-import dev.moat.core.TlsRefusalException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,12 +31,22 @@ import org.jspecify.annotations.Nullable;
  * the endpoint identification algorithm to {@code HTTPS}; Moat's own SSL parameters leave it unset
  * so that {@code CA} and {@code NONE} show). This covers connections the URI checks cannot see:
  * cluster nodes from the topology, Sentinel-discovered masters, reconnects, and URIs changed after
- * the client was built.
+ * the client was built. Plaintext goes through only to a host the policy exempts.
+ *
+ * <p>It also words a server that never answers the ClientHello (a plaintext redis-server) as a
+ * {@link Check#PLAINTEXT} refusal instead of a bare handshake timeout; see {@link SilentServer}.
  */
 public final class TlsGuard implements NettyCustomizer {
   /** The pipeline name of the guard handler. */
   public static final String HANDLER_NAME = "moat-tls-guard";
 
+  /** The pipeline name of the handler that words a silent server as a plaintext refusal. */
+  public static final String SILENCE_NAME = "moat-silent-server";
+
+  /** Set on a channel once the server has sent any byte. */
+  static final AttributeKey<Boolean> BYTES_SEEN = AttributeKey.valueOf("moat.redis.bytesSeen");
+
+  private final SilentServer silence = new SilentServer();
   private final TlsPolicy policy;
   private final NettyCustomizer delegate;
   private final Handler handler;
@@ -74,14 +84,6 @@ public final class TlsGuard implements NettyCustomizer {
       }
     }
   }
-
-  /** Set on a channel once the server has sent any byte. */
-  static final AttributeKey<Boolean> BYTES_SEEN = AttributeKey.valueOf("moat.redis.bytesSeen");
-
-  /** The pipeline name of the handler that words a silent server as a plaintext refusal. */
-  public static final String SILENCE_NAME = "moat-silent-server";
-
-  private final SilentServer silence = new SilentServer();
 
   /**
    * A plaintext Redis server reads a TLS ClientHello as an inline command and waits, silent, for a
