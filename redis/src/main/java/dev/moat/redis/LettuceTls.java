@@ -343,14 +343,17 @@ public final class LettuceTls {
 
   private static RedisURI parse(String uri) {
     Objects.requireNonNull(uri, "uri");
+    RedisURI parsed;
     try {
-      return RedisURI.create(uri);
+      parsed = RedisURI.create(uri);
     } catch (RuntimeException e) {
       // Lettuce's message may quote the URI, password included: keep neither message nor cause.
       throw new IllegalArgumentException(
           "not a Redis URI: " + RedisUris.redact(uri)
               + " (expected rediss://[[user]:password@]host[:port][/database])");
     }
+    RedisUris.requireSaneHost(parsed, uri);
+    return parsed;
   }
 
   private static List<RedisURI> checkedSeeds(TlsPolicy policy, Iterable<RedisURI> seeds) {

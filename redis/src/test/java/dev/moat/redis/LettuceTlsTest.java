@@ -154,4 +154,23 @@ class LettuceTlsTest {
     assertThat(LettuceTls.clientOptions(POLICY).getSslOptions().getProtocols())
         .containsExactlyElementsOf(POLICY.protocols());
   }
+
+  @Test
+  void redisClient_passwordWithSlashPlusAndEquals_neverInTheMessage() {
+    String secret = "Zm9v/YmFy+cXV4PQ==";
+    assertThatThrownBy(() -> LettuceTls.redisClient(POLICY, "rediss://:" + secret + "@cache.example.com:6380/x/y"))
+        .satisfies(e -> assertThat(String.valueOf(e.getMessage())).doesNotContain("Zm9v").doesNotContain("YmFy"));
+    assertThat(LettuceTls.redact(RedisURI.create("rediss://:pass@cache.example.com:6380"))).doesNotContain("pass");
+  }
+
+  @Test
+  void redisClient_passwordWithHashOrQuestionMark_refusedWithoutEchoingIt() {
+    for (String uri : List.of("rediss://default:p#ss@cache.example.com:6380",
+        "rediss://default:p?ss@cache.example.com:6380")) {
+      assertThatThrownBy(() -> LettuceTls.redisClient(POLICY, uri))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("percent-encode")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("default:p").doesNotContain("ss@"));
+    }
+  }
 }

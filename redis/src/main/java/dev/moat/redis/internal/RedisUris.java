@@ -9,7 +9,6 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.StaticCredentialsProvider;
 import io.lettuce.core.SslVerifyMode;
 import java.util.List;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -17,8 +16,6 @@ import org.jspecify.annotations.Nullable;
 public final class RedisUris {
   /** The application protocol named in refusal messages. */
   public static final String PROTOCOL = "redis";
-
-  private static final Pattern USER_INFO = Pattern.compile("(?<=//)[^/?#]*@");
 
   private RedisUris() {}
 
@@ -65,9 +62,32 @@ public final class RedisUris {
     return out.toString();
   }
 
-  /** A URI string with any user info replaced by {@code ***@}, for messages about bad input. */
+  /**
+   * A URI string with any user info replaced by {@code ***@}, for messages about bad input. A
+   * password may contain {@code /}, {@code ?} or {@code #} (base64 access keys do), so everything
+   * from the scheme's {@code //} up to the last {@code @} is hidden: this may hide more than the
+   * user info, never less.
+   */
   public static String redact(String uri) {
-    return USER_INFO.matcher(uri).replaceFirst("***@");
+    int start = uri.indexOf("//");
+    int at = uri.lastIndexOf('@');
+    if (start < 0 || at < start) {
+      return uri;
+    }
+    return uri.substring(0, start + 2) + "***@" + uri.substring(at + 1);
+  }
+
+  /**
+   * Refuses a parsed URI whose host looks like a piece of user info: a password with an unencoded
+   * {@code #}, {@code ?} or {@code /} makes Lettuce read part of it as the host.
+   */
+  public static void requireSaneHost(RedisURI parsed, String original) {
+    String host = parsed.getHost();
+    if (host != null && host.indexOf(':') >= 0 && !dev.moat.core.internal.HostNames.isIpLiteral(host)) {
+      throw new IllegalArgumentException(
+          "not a Redis URI: " + redact(original) + " (the host does not parse; percent-encode "
+              + "'#', '?', '/' and '@' in the user name and password)");
+    }
   }
 
   /**
