@@ -1,5 +1,7 @@
 package dev.moat.mqtt;
 
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.Metric;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import dev.moat.testkit.Credentials;
 import dev.moat.testkit.TestPki;
@@ -35,6 +37,7 @@ final class HiveMqBroker implements AutoCloseable {
   static final String HOST = "localhost";
   private static final String PASSWORD = "changeit";
   private static final long START_SECONDS = 90;
+  private static final String BYTES_READ = "com.hivemq.networking.bytes.read.total";
 
   private final EmbeddedHiveMQ hivemq;
   private final Map<String, Integer> ports;
@@ -57,6 +60,15 @@ final class HiveMqBroker implements AutoCloseable {
       throw new IllegalArgumentException("no listener named " + name + "; have " + ports.keySet());
     }
     return port;
+  }
+
+  /** HiveMQ's count of MQTT bytes read from clients on every listener since it started. */
+  long bytesRead() {
+    Metric metric = hivemq.getMetricRegistry().getMetrics().get(BYTES_READ);
+    if (!(metric instanceof Gauge<?> gauge) || !(gauge.getValue() instanceof Number n)) {
+      throw new IllegalStateException("HiveMQ has no gauge " + BYTES_READ);
+    }
+    return n.longValue();
   }
 
   /** {@code ssl://localhost:<port>} for a TLS listener. */

@@ -174,6 +174,40 @@ class MqttBrokerTest {
   }
 
   @Test
+  void everyFactory_tcpUriToRealBroker_refusedAndBrokerReadsNothing() throws Exception {
+    String uri = "tcp://localhost:" + broker().port(SharedBroker.PLAIN_MQTT);
+    TlsPolicy policy = policy();
+    long before = broker().bytesRead();
+
+    assertThatThrownBy(() -> PahoTls.client(policy, uri, "tcp-V3"))
+        .isInstanceOf(PlaintextRefusedException.class);
+    assertThatThrownBy(() -> PahoTls.asyncClient(policy, uri, "tcp-A3"))
+        .isInstanceOf(PlaintextRefusedException.class);
+    assertThatThrownBy(() -> PahoTls.clientV5(policy, uri, "tcp-V5"))
+        .isInstanceOf(PlaintextRefusedException.class);
+    assertThatThrownBy(() -> PahoTls.asyncClientV5(policy, uri, "tcp-A5"))
+        .isInstanceOf(PlaintextRefusedException.class);
+    MqttClient viaOptions = PahoTls.client(policy, broker().sslUri("GOOD"), "tcp-options");
+    try {
+      MqttConnectOptions options = Clients.v3Options(policy);
+      options.setServerURIs(new String[] {uri});
+      assertThatThrownBy(() -> viaOptions.connect(options))
+          .isInstanceOf(PlaintextRefusedException.class);
+    } finally {
+      viaOptions.close();
+    }
+
+    assertThat(broker().bytesRead()).as("bytes HiveMQ read").isEqualTo(before);
+    // Control: the same counter sees a client that is let through.
+    TlsPolicy exempt = policy.toBuilder().insecureAllowPlaintextTo("localhost", "control").build();
+    MqttConnectOptions plain = new MqttConnectOptions();
+    plain.setConnectionTimeout(Clients.TIMEOUT_SECONDS);
+    assertThat(Clients.roundTrip(PahoTls.client(exempt, uri, "tcp-control"), plain))
+        .isEqualTo(Clients.expected("tcp-control"));
+    assertThat(broker().bytesRead()).isGreaterThan(before);
+  }
+
+  @Test
   void connect_passwordOnExemptedPlaintext_refusedWithoutShowingPassword() throws Exception {
     TlsPolicy exempt =
         policy().toBuilder()
