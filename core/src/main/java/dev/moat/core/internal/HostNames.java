@@ -14,7 +14,10 @@ public final class HostNames {
    * Lower case, trailing dot removed, IDNs as A-labels, brackets removed from IPv6 literals, IPv6
    * literals in canonical form.
    *
-   * @throws IllegalArgumentException for a name that is not a valid host name or IP literal
+   * @throws IllegalArgumentException for a name that is not a valid host name or IP literal: one
+   *     with a character other than a letter, digit, '-', '_' or '.' (spaces, CR/LF, ':' from a
+   *     {@code host:port} mistake, '/', '@'...), a leading {@code *.} or {@code **.} of a host
+   *     pattern aside
    */
   public static String normalize(String host) {
     String h = host.strip();
@@ -50,7 +53,37 @@ public final class HostNames {
             "host name '" + Texts.sanitize(host, 100) + "' is not a valid internationalized name", e);
       }
     }
+    String problem = asciiHostProblem(h);
+    if (problem != null) {
+      throw new IllegalArgumentException("host name '" + Texts.sanitize(host, 100) + "' " + problem
+          + "; a host name has only letters, digits, '-', '_' and '.', or is an IPv4 or [IPv6] literal");
+    }
     return h.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Why an ASCII host is not one a client can dial, or null. Letters, digits, hyphen, underscore
+   * (found in some internal DNS names; certificate SANs still may not carry it) and dot; a host
+   * pattern may also start with a {@code *.} or {@code **.} label (see {@link HostPattern}).
+   */
+  static @Nullable String asciiHostProblem(String h) {
+    int start = h.startsWith("**.") ? 3 : h.startsWith("*.") ? 2 : 0;
+    for (int i = start; i < h.length(); i++) {
+      char c = h.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '_' || c == '.';
+      if (!ok) {
+        return "contains " + describe(c) + " at position " + (i + 1);
+      }
+    }
+    return null;
+  }
+
+  private static String describe(char c) {
+    if (c > 0x20 && c < 0x7f) {
+      return "the character '" + c + "'";
+    }
+    return c == ' ' ? "a space" : String.format("the character U+%04X", (int) c);
   }
 
   public static boolean isIpLiteral(String host) {

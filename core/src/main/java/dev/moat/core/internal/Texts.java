@@ -31,7 +31,7 @@ public final class Texts {
     b.append("Refused TLS connection to ")
         .append(hostPort(host, port))
         .append(" (")
-        .append(protocol)
+        .append(sanitize(protocol, 40))
         .append(") [check: ")
         .append(check)
         .append("]\n  ")
@@ -81,30 +81,86 @@ public final class Texts {
     return s.isEmpty() ? "(empty subject)" : sanitize(s, 120);
   }
 
-  /** Escapes control characters and bounds the length of untrusted text. */
+  /**
+   * Escapes every character that could change how the text reads, and bounds the length of
+   * untrusted text. Escaped as {@code \\uXXXX}: controls (C0, DEL, C1), format characters (bidi
+   * overrides and isolates, zero-width characters, soft hyphen...), the line and paragraph
+   * separators U+2028/U+2029, unpaired surrogates and private-use characters.
+   */
   public static String sanitize(String s, int max) {
     StringBuilder b = new StringBuilder(Math.min(s.length(), max + 3));
-    for (int i = 0; i < s.length() && b.length() < max; i++) {
-      char ch = s.charAt(i);
-      if (ch < 0x20 || ch == 0x7f || (ch >= 0x80 && ch < 0xa0)) {
-        b.append(String.format("\\u%04x", (int) ch));
+    int i = 0;
+    while (i < s.length() && b.length() < max) {
+      int cp = s.codePointAt(i);
+      int n = Character.charCount(cp);
+      if (mustEscape(cp)) {
+        for (int k = i; k < i + n; k++) {
+          b.append(String.format("\\u%04x", (int) s.charAt(k)));
+        }
       } else {
-        b.append(ch);
+        b.appendCodePoint(cp);
       }
+      i += n;
     }
-    if (b.length() >= max && s.length() > max) {
+    if (i < s.length()) {
       b.append("...");
     }
     return b.toString();
   }
 
+  /** Whether a code point is escaped by {@link #sanitize} and {@link #quote}. */
+  static boolean mustEscape(int cp) {
+    switch (Character.getType(cp)) {
+      case Character.CONTROL:
+      case Character.FORMAT:
+      case Character.LINE_SEPARATOR:
+      case Character.PARAGRAPH_SEPARATOR:
+      case Character.SURROGATE: // only unpaired ones: pairs arrive here as one code point
+      case Character.PRIVATE_USE:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** {@code host:port}, IPv6 literals in brackets; the host is sanitised (it may come from configuration). */
   public static String hostPort(String host, int port) {
-    String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+    String safe = sanitize(host, 260);
+    String h = safe.indexOf(':') >= 0 && !safe.startsWith("[") ? "[" + safe + "]" : safe;
     return port >= 0 ? h + ":" + port : h;
   }
 
-  /** A Java string literal for generated fix snippets. */
+  /**
+   * A Java string literal for generated fix snippets: backslash and quote escaped, and every
+   * character {@link #sanitize} escapes written as a Java escape, so the snippet is one line that
+   * reads as what it is and compiles as such.
+   */
   public static String quote(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+    int i = 0;
+    while (i < s.length() && b.length() < 300) {
+      int cp = s.codePointAt(i);
+      int n = Character.charCount(cp);
+      if (cp == '\\' || cp == '"') {
+        b.append('\\').append((char) cp);
+      } else if (cp == '\n') {
+        b.append("\\n");
+      } else if (cp == '\r') {
+        b.append("\\r");
+      } else if (cp == '\t') {
+        b.append("\\t");
+      } else if (mustEscape(cp)) {
+        for (int k = i; k < i + n; k++) {
+          b.append(String.format("\\u%04x", (int) s.charAt(k)));
+        }
+      } else {
+        b.appendCodePoint(cp);
+      }
+      i += n;
+    }
+    if (i < s.length()) {
+      b.append("...");
+    }
+    return b.append('"').toString();
   }
 }
