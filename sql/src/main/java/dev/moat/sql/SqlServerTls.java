@@ -39,7 +39,14 @@ import org.jspecify.annotations.Nullable;
  * trustStorePassword} and {@code serverCertificate} (trust comes from the policy), another {@code
  * trustManagerClass} or another policy's {@code trustManagerConstructorArg}, {@code
  * sslProtocol=TLSv1/TLSv1.1}, and a {@code hostNameInCertificate} that is not a plain host name or
- * that would skip pins or roots the policy has for the server's name.
+ * that would skip pins or roots the policy has for the server's name or its {@code failoverPartner}.
+ *
+ * <p><b>Which host is checked.</b> The driver connects to the last {@code serverName} (or its
+ * synonym {@code server}) it is given, not to the URL's host part, and falls back to {@code
+ * failoverPartner} with the same settings. So a {@code serverName}/{@code server} (URL, {@code
+ * Properties} or data source; any case) that names another host than the URL's host part is
+ * refused (name the server once, in the URL), and {@code encrypt=false} is accepted only when the
+ * policy exempts the failover partner as well.
  *
  * <p><b>Security</b>: {@code encrypt=false} is accepted only for a host the policy names in {@link
  * TlsPolicy.Builder#insecureAllowPlaintextTo(String, String)}; the driver then sends the login,
@@ -61,6 +68,9 @@ public final class SqlServerTls {
   static final String SERVER_CERTIFICATE = "serverCertificate";
   static final String SSL_PROTOCOL = "sslProtocol";
   static final String SERVER_NAME = "serverName";
+  /** The driver's synonym of {@code serverName}. */
+  static final String SERVER = "server";
+  static final String FAILOVER_PARTNER = "failoverPartner";
 
   /** Keys Moat sets itself; a connection string's own values for them are checked, then replaced. */
   static final List<String> MANAGED_KEYS =
@@ -125,11 +135,17 @@ public final class SqlServerTls {
     settings.add(TRUST_MANAGER_ARG, ds.getTrustManagerConstructorArg());
     settings.add(HOST_NAME_IN_CERTIFICATE, ds.getHostNameInCertificate());
     settings.add(SSL_PROTOCOL, ds.getSSLProtocol());
-    String host = ds.getServerName();
-    if ((host == null || host.isEmpty()) && parsed != null) {
-      host = parsed.host();
+    settings.add(FAILOVER_PARTNER, ds.getFailoverPartner());
+    // The data source's own serverName wins over its URL's; decide() refuses any that disagree.
+    String dsServerName = ds.getServerName();
+    if (dsServerName != null && !dsServerName.trim().isEmpty()) {
+      settings.add(SERVER_NAME, dsServerName);
     }
-    Decision d = decide(policy, host == null ? "" : host, settings, encryption);
+    String host = parsed == null ? "" : parsed.host().trim();
+    if (host.isEmpty()) {
+      host = firstServerName(settings);
+    }
+    Decision d = decide(policy, host, settings, encryption);
     if (parsed != null) {
       ds.setURL(parsed.without(MANAGED_KEYS).toUrl(JdbcUrl.SQLSERVER_PREFIX));
     }
@@ -150,7 +166,8 @@ public final class SqlServerTls {
    */
   public static void check(TlsPolicy policy, String jdbcUrl, Properties info) {
     JdbcUrl url = JdbcUrl.parse(jdbcUrl, JdbcUrl.SQLSERVER_PREFIX);
-    decide(policy, hostOf(url, info), settingsOf(url, info), null);
+    Settings settings = settingsOf(url, info);
+    decide(policy, hostOf(url, settings), settings, null);
   }
 
   /**
@@ -176,7 +193,8 @@ public final class SqlServerTls {
 
   /** The checked URL with Moat's settings; the driver reads URL properties over {@code info}. */
   static JdbcUrl secure(TlsPolicy policy, JdbcUrl url, Properties info) {
-    Decision d = decide(policy, hostOf(url, info), settingsOf(url, info), null);
+    Settings settings = settingsOf(url, info);
+    Decision d = decide(policy, hostOf(url, settings), settings, null);
     return url.without(MANAGED_KEYS)
         .with(ENCRYPT, d.encrypt)
         .with(TRUST_SERVER_CERTIFICATE, "false")
@@ -198,20 +216,40 @@ public final class SqlServerTls {
     return copy;
   }
 
-  private static String hostOf(JdbcUrl url, Properties info) {
-    String host = url.host();
-    if (host.isEmpty()) {
-      String fromUrl = url.get(SERVER_NAME);
-      host = fromUrl != null ? fromUrl : propertyIgnoringCase(info, SERVER_NAME);
-      if (host == null) {
-        host = "";
-      }
-      int cut = host.indexOf('\\');
-      if (cut >= 0) {
-        host = host.substring(0, cut);
+  /**
+   * The host the checks are made for: the URL's host part, else the first {@code serverName} or
+   * {@code server} given. {@link #decide} then refuses every {@code serverName}/{@code server} that
+   * names another host, so this is the host the driver connects to.
+   */
+  private static String hostOf(JdbcUrl url, Settings settings) {
+    String host = url.host().trim();
+    return host.isEmpty() ? firstServerName(settings) : host;
+  }
+
+  private static String firstServerName(Settings settings) {
+    for (String key : List.of(SERVER_NAME, SERVER)) {
+      List<String> values = settings.get(key);
+      if (!values.isEmpty()) {
+        return hostPart(values.get(0));
       }
     }
-    return host.trim();
+    return "";
+  }
+
+  /**
+   * The host in a {@code serverName}, {@code server} or {@code failoverPartner} value as the driver
+   * reads it: without {@code \\instance}, without IPv6 brackets.
+   */
+  static String hostPart(String value) {
+    String v = value.trim();
+    int cut = v.indexOf('\\');
+    if (cut >= 0) {
+      v = v.substring(0, cut).trim();
+    }
+    if (v.startsWith("[") && v.endsWith("]")) {
+      v = v.substring(1, v.length() - 1);
+    }
+    return v;
   }
 
   private static Settings settingsOf(JdbcUrl url, Properties info) {
@@ -223,15 +261,6 @@ public final class SqlServerTls {
     return s;
   }
 
-  private static @Nullable String propertyIgnoringCase(Properties info, String key) {
-    for (String name : info.stringPropertyNames()) {
-      if (name.equalsIgnoreCase(key)) {
-        return info.getProperty(name);
-      }
-    }
-    return null;
-  }
-
   // ------------------------------------------------------------------ the decision
 
   /** Every value given for each key, from every source, keys in lower case. */
@@ -239,9 +268,13 @@ public final class SqlServerTls {
     final Map<String, List<String>> values = new LinkedHashMap<>();
 
     void add(String key, @Nullable String value) {
-      // The driver's getters return "" for unset strings; an empty value sets nothing.
-      if (value != null && !value.trim().isEmpty()) {
-        values.computeIfAbsent(key.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(value.trim());
+      // The driver's getters return "" for unset strings; an empty value sets nothing, except that
+      // an empty serverName or server does override the host (the driver then connects to its
+      // default), so it is kept for decide() to refuse.
+      String k = key.trim().toLowerCase(Locale.ROOT);
+      boolean keepEmpty = k.equals("servername") || k.equals(SERVER);
+      if (value != null && (keepEmpty || !value.trim().isEmpty())) {
+        values.computeIfAbsent(k, x -> new ArrayList<>()).add(value.trim());
       }
     }
 
@@ -280,6 +313,32 @@ public final class SqlServerTls {
               + " not be matched to it; name the server: jdbc:sqlserver://db.example.com:1433;...");
     }
 
+    // serverName / server: the driver connects to the last one given, whatever the URL's host
+    // part says, so every check below would be made for the wrong host. Refuse any that differ.
+    for (String key : List.of(SERVER_NAME, SERVER)) {
+      for (String value : s.get(key)) {
+        String named = hostPart(value);
+        if (!named.equalsIgnoreCase(host)) {
+          String shownNamed = named.isEmpty() ? "(empty)" : sanitize(value);
+          throw refused(shownHost, key + "=" + shownNamed + " names another server than " + shownHost
+                  + "; the driver connects to the last serverName or server it is given, so the"
+                  + " policy's plaintext exemption, pins and roots would be checked for " + shownHost
+                  + " while the login goes to " + (named.isEmpty() ? "the driver's default host" : sanitize(named)),
+              "name the server once, in the URL's host part (jdbc:sqlserver://"
+                  + (named.isEmpty() ? "db.example.com" : sanitize(named))
+                  + ":1433;...), and remove serverName and server from the URL, the Properties and"
+                  + " the data source");
+        }
+      }
+    }
+    List<String> partners = new ArrayList<>();
+    for (String value : s.get(FAILOVER_PARTNER)) {
+      String partner = hostPart(value);
+      if (!partner.isEmpty() && !partner.equalsIgnoreCase(host)) {
+        partners.add(partner);
+      }
+    }
+
     // encrypt
     String encrypt = requested == null ? null : requested.driverValue();
     boolean plaintext = false;
@@ -315,6 +374,23 @@ public final class SqlServerTls {
         default:
           throw refused(shownHost, "encrypt has a value the driver does not know",
               "set encrypt=true, or encrypt=strict for SQL Server 2022 and Azure SQL");
+      }
+    }
+    if (plaintext) {
+      // The driver falls back to failoverPartner with the same settings: it must be exempt too.
+      for (String partner : partners) {
+        if (!policy.allowsPlaintextTo(partner)) {
+          String shownPartner = sanitize(partner);
+          throw new PlaintextRefusedException(partner, PROTOCOL,
+              "Refused plaintext sqlserver connection to " + shownPartner + " (failoverPartner of "
+                  + shownHost + ") [check: PLAINTEXT]\n"
+                  + "  encrypt=false (or optional/no) applies to the failover partner too, and the"
+                  + " policy exempts only " + shownHost + " from TLS. Nothing was sent.\n"
+                  + "  Fix: remove encrypt (Moat sets encrypt=true), or remove failoverPartner.\n"
+                  + "  If the partner really cannot encrypt (a local development server), exempt it by"
+                  + " name:\n    TlsPolicy.builder().insecureAllowPlaintextTo(\"" + shownPartner
+                  + "\", \"why this is acceptable\")");
+        }
       }
     }
     if (plaintext && encrypt == null) {
@@ -384,6 +460,16 @@ public final class SqlServerTls {
                   + " contradicts the policy: it has pins or roots for " + shownHost
                   + " that checking the certificate against " + sanitize(value) + " would skip",
               "remove hostNameInCertificate, or give the policy the same rules for " + sanitize(value));
+        }
+        for (String partner : partners) {
+          List<TlsPolicy.HostRule> partnerRules = policy.rulesFor(partner);
+          if (!partnerRules.isEmpty() && !partnerRules.equals(policy.rulesFor(value))) {
+            throw refused(shownHost, HOST_NAME_IN_CERTIFICATE + "=" + sanitize(value)
+                    + " contradicts the policy: it has pins or roots for the failoverPartner "
+                    + sanitize(partner) + " that checking the certificate against " + sanitize(value)
+                    + " would skip",
+                "remove hostNameInCertificate, or give the policy the same rules for " + sanitize(value));
+          }
         }
         certificateHost = value;
       }
