@@ -172,7 +172,18 @@ public final class Scenario {
   }
 
   /**
-   * Why this scenario cannot run in this JVM, if it cannot: TLS 1.0/1.1 that JSSE keeps disabled. Catalog tests skip (assume) on it.
+   * Why this scenario cannot run in this JVM, if it cannot: TLS 1.0/1.1 that JSSE keeps disabled.
+   * Catalog tests skip (assume) on it.
+   *
+   * <p>Under {@code CI=true} (environment) or {@code -Dmoat.requireServers=true} a scenario that
+   * cannot run is a broken test set-up, not a reason to skip: this method then throws instead of
+   * returning a reason, so every catalog test that asks (an assumption, a broker that leaves the
+   * scenario out, a demo that marks it skipped) fails loudly with the reason. Returning empty
+   * instead would not be honest: a JVM broker or native server asked to speak a protocol JSSE keeps
+   * disabled refuses the handshake itself, and the client's refusal would pass for Moat's.
+   *
+   * @throws IllegalStateException under CI or {@code moat.requireServers} when the scenario cannot
+   *     run in this JVM
    */
   public Optional<String> unavailableReason() {
     if (pendingRevocationSupport) {
@@ -180,7 +191,13 @@ public final class Scenario {
           name + ": testkit does not publish CRLs or OCSP responses yet (pending revocation support)");
     }
     if (legacyProtocol) {
-      return Optional.ofNullable(LegacyTls.unavailableReason());
+      String reason = LegacyTls.unavailableReason();
+      if (reason != null && LegacyTls.serversRequired()) {
+        throw new IllegalStateException(name + ": " + reason
+            + " (CI=true or -Dmoat.requireServers=true: a catalog scenario that cannot run fails"
+            + " instead of being skipped)");
+      }
+      return Optional.ofNullable(reason);
     }
     return Optional.empty();
   }

@@ -102,7 +102,8 @@ public final class TlsTestServer implements AutoCloseable {
    * server for {@code PLAINTEXT}.
    *
    * @throws IllegalStateException when the scenario cannot run in this JVM (see {@link
-   *     Scenario#unavailableReason()})
+   *     Scenario#unavailableReason()}), always, CI or not: a legacy scenario never silently gets a
+   *     server that speaks modern TLS
    */
   public static TlsTestServer start(Scenario scenario) {
     Objects.requireNonNull(scenario, "scenario");

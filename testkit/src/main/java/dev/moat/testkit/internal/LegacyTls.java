@@ -75,6 +75,16 @@ public final class LegacyTls {
         + " without TLSv1 and TLSv1.1.";
   }
 
+  /**
+   * Whether test servers are required rather than optional: the environment variable {@code CI}
+   * or the system property {@code moat.requireServers} is {@code true}. Then a legacy scenario
+   * that cannot run fails rather than skips.
+   */
+  public static boolean serversRequired() {
+    return Boolean.parseBoolean(System.getProperty("moat.requireServers"))
+        || Boolean.parseBoolean(System.getenv("CI"));
+  }
+
   /** Does a TLSv1-only client engine produce a ClientHello, rather than "protocol is disabled"? */
   private static boolean probe() {
     try {
