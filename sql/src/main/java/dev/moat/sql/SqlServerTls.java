@@ -191,7 +191,10 @@ public final class SqlServerTls {
     return secure(policy, url, info).toUrl(JdbcUrl.SQLSERVER_PREFIX);
   }
 
-  /** The checked URL with Moat's settings; the driver reads URL properties over {@code info}. */
+  /**
+   * The checked URL with Moat's settings. The driver lets {@code info} override the URL, which is why
+   * every managed key in {@code info} must already equal what Moat sets (checked in decide).
+   */
   static JdbcUrl secure(TlsPolicy policy, JdbcUrl url, Properties info) {
     Settings settings = settingsOf(url, info);
     Decision d = decide(policy, hostOf(url, settings), settings, null);
@@ -489,10 +492,9 @@ public final class SqlServerTls {
       }
     }
     for (String value : s.get(TRUST_MANAGER_ARG)) {
-      String id = value.contains(";") ? value.substring(0, value.indexOf(';')) : value;
-      boolean samePolicy =
-          id.startsWith(PolicyRegistry.ID_PREFIX) && PolicyRegistry.lookup(id).orElse(null) == policy;
-      if (!samePolicy) {
+      // Exactly Moat's value: the driver lets Properties override the URL, so a value with the same
+      // policy id but another bound host would silently change which name the certificate must carry.
+      if (!value.equals(expectedArg)) {
         throw refused(shownHost, TRUST_MANAGER_ARG + " selects another trust decision than this"
                 + " policy",
             "remove trustManagerClass and trustManagerConstructorArg; Moat sets them for the policy");

@@ -132,6 +132,19 @@ class SqlServerTlsTest {
   }
 
   @Test
+  void secureUrl_samePolicyHandleBoundToAnotherHostInProperties_refused() {
+    Properties info = new Properties();
+    info.setProperty("trustManagerClass", SqlServerTrustManager.class.getName());
+    info.setProperty("trustManagerConstructorArg",
+        SqlServerTrustManager.constructorArg(POLICY, "elsewhere.example.com"));
+    assertThatThrownBy(() -> SqlServerTls.secureUrl(POLICY, URL, info))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("trustManagerConstructorArg selects another trust decision");
+    info.setProperty("trustManagerConstructorArg", SqlServerTrustManager.constructorArg(POLICY));
+    SqlServerTls.secureUrl(POLICY, URL, info);
+  }
+
+  @Test
   void check_hostNameInCertificateWildcard_refused() {
     assertThatThrownBy(() -> SqlServerTls.check(POLICY, URL + ";hostNameInCertificate=*.example.com", new Properties()))
         .isInstanceOf(IllegalArgumentException.class)
