@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.moat.cli.internal.Json;
 import dev.moat.testkit.BadTls;
 import dev.moat.testkit.TestPki;
-import java.io.OutputStream;
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code moat verify --batch}: the verdict format, SKIP rules, malformed input, and the per-case bound. */
@@ -113,6 +115,7 @@ class VerifyBatchTest {
   }
 
   @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void batch_caseThatBlocks_isHangWithinTheBoundAndTheBatchGoesOn() throws Exception {
     Path fifo = dir.resolve("leaf.fifo");
     Process mk = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
@@ -137,9 +140,12 @@ class VerifyBatchTest {
       assertVerdict(verdicts, "after", "ACCEPT", "path: ");
       assertThat(took).isLessThan(Duration.ofSeconds(10));
     } finally {
-      // Release the abandoned worker: opening the write end unblocks its open(), then EOF.
-      try (OutputStream release = Files.newOutputStream(fifo)) {
-        release.flush();
+      // Release the abandoned worker, if it reached open(): a writer unblocks it, then EOF. Opened
+      // read-write, which never blocks on Linux even when no reader is waiting.
+      try (RandomAccessFile release = new RandomAccessFile(fifo.toFile(), "rw")) {
+        assertThat(release.getFD().valid()).isTrue();
+      } catch (IOException e) {
+        // nothing was waiting
       }
     }
   }
