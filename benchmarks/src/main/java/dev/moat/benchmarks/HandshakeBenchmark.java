@@ -2,7 +2,6 @@ package dev.moat.benchmarks;
 
 import dev.moat.testkit.TlsTestServer;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocketFactory;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -41,8 +40,8 @@ public class HandshakeBenchmark {
     Fixtures f = new Fixtures();
     server = TlsTestServer.builder().credentials(f.credentials(keyType)).protocols("TLSv1.3").start();
     moat = f.policy().sslSocketFactory("bench");
-    SSLContext jdkContext = f.jdkContext();
-    jdk = new ParametersSocketFactory(jdkContext.getSocketFactory(), "TLSv1.3");
+    // The server speaks only TLS 1.3, so the JDK client negotiates what Moat does.
+    jdk = f.jdkContext().getSocketFactory();
   }
 
   @TearDown(Level.Trial)
