@@ -212,7 +212,7 @@ public final class InspectCommand implements Callable<Integer> {
   }
 
   private Capture handshake(HostPort hp, String name, String proto) {
-    InetSocketAddress address = new InetSocketAddress(hp.host(), hp.port());
+    InetSocketAddress address = resolve(hp);
     if (address.isUnresolved()) {
       throw new CliException(ExitCodes.UNREACHABLE, "cannot resolve host '" + Certs.sanitize(hp.host(), 100) + "'");
     }
@@ -319,6 +319,29 @@ public final class InspectCommand implements Callable<Integer> {
       watchdog.shutdownNow();
     }
     return capture;
+  }
+
+  /** Name resolution, bounded by the connect timeout (the platform resolver may take far longer). */
+  private InetSocketAddress resolve(HostPort hp) {
+    java.util.concurrent.ExecutorService dns = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "moat-inspect-dns");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      return dns.submit(() -> new InetSocketAddress(hp.host(), hp.port()))
+          .get((long) (connectTimeout * 1000), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw unreachable(hp, "no DNS answer for '" + Certs.sanitize(hp.host(), 100) + "' within "
+          + fmt(connectTimeout) + " s", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw unreachable(hp, "cannot resolve host: " + e.getCause(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unreachable(hp, "interrupted", e);
+    } finally {
+      dns.shutdownNow();
+    }
   }
 
   private static String describe(IOException e) {
