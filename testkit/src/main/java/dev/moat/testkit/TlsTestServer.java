@@ -381,6 +381,7 @@ public final class TlsTestServer implements AutoCloseable {
     try (Socket raw = new Socket()) {
       raw.connect(address(), TIMEOUT_MILLIS);
       raw.setSoTimeout(TIMEOUT_MILLIS);
+      noDelay(raw);
       try (SSLSocket socket = (SSLSocket) clientFactory.createSocket(raw, HOST, port(), true)) {
         socket.setSoTimeout(TIMEOUT_MILLIS);
         socket.startHandshake();
@@ -407,6 +408,18 @@ public final class TlsTestServer implements AutoCloseable {
   /** {@link #handshake(SSLSocketFactory)} with the policy's socket factory. */
   public SSLSession handshake(TlsPolicy policy) throws IOException {
     return handshake(policy.sslSocketFactory());
+  }
+
+  /**
+   * Small writes right after a handshake otherwise wait for a delayed ACK (Nagle): about 40 ms per
+   * round trip on loopback, which would dominate every handshake test and benchmark.
+   */
+  private static void noDelay(Socket socket) {
+    try {
+      socket.setTcpNoDelay(true);
+    } catch (SocketException e) {
+      // A socket that cannot take the option still works, only slower.
+    }
   }
 
   private static byte[] readFully(InputStream in, int length) throws IOException {
@@ -437,6 +450,7 @@ public final class TlsTestServer implements AutoCloseable {
       }
       accepted.incrementAndGet();
       open.add(socket);
+      noDelay(socket);
       if (closed) {
         closeQuietly(socket);
         return;
