@@ -51,10 +51,10 @@ public final class Demo {
   public static List<DemoClient> clients() {
     List<DemoClient> clients = new ArrayList<>();
     clients.add(new SocketClient());
-    // Hooks, as the modules land (each needs no external binary):
-    //   clients.add(new OkHttpDemoClient());   // http: MockWebServer over TLS
-    //   clients.add(new PahoDemoClient());     // mqtt: embedded HiveMQ CE
-    //   clients.add(new ProtonDemoClient());   // amqp: embedded Artemis
+    clients.add(new DemoClients.OkHttp()); // http: MockWebServer over TLS
+    clients.add(new DemoClients.JdkHttp()); // http: java.net.http, same servers
+    clients.add(new DemoClients.SqlServer()); // sql: TDS 8 handshake against TlsTestServer
+    // Not here: Lettuce (needs redis-server), Paho and Proton-J (need a broker); see their examples.
     return clients;
   }
 
@@ -70,7 +70,7 @@ public final class Demo {
     out.println("Moat demo: " + catalog.size() + " scenarios x " + clients.size()
         + " client(s); each policy trusts only the local test root.");
     out.println();
-    String format = "%-22s %-10s %-9s %s%n";
+    String format = "%-22s %-13s %-9s %s%n";
     out.printf(format, "SCENARIO", "CLIENT", "RESULT", "REASON");
     List<Row> rows = new ArrayList<>();
     for (Scenario scenario : catalog) {
