@@ -14,12 +14,22 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import javax.security.auth.x500.X500Principal;
 
-/** Trust anchors indexed by subject, for path building. */
+/**
+ * Trust anchors indexed by subject, for path building. One policy's anchors, and those it derives
+ * for hosts with extra roots, share the policy's {@link PathVerdicts}.
+ */
 public final class Anchors {
+  /** How many derived anchor sets ({@link #plus}) are remembered; more are built on each call. */
+  private static final int MAX_DERIVED = 64;
+
   private final List<X509Certificate> all;
   private final Map<X500Principal, List<X509Certificate>> bySubject;
+  private final PathVerdicts verdicts;
+  /** Derived sets by the list of extra roots given (a host rule's list, fixed per policy). */
+  private final Map<List<X509Certificate>, Anchors> derived = new java.util.concurrent.ConcurrentHashMap<>();
 
-  private Anchors(List<X509Certificate> all) {
+  private Anchors(List<X509Certificate> all, PathVerdicts verdicts) {
+    this.verdicts = verdicts;
     this.all = List.copyOf(all);
     Map<X500Principal, List<X509Certificate>> index = new HashMap<>();
     for (X509Certificate c : this.all) {
@@ -33,17 +43,30 @@ public final class Anchors {
     if (platform) {
       set.addAll(Platform.ROOTS);
     }
-    return new Anchors(new ArrayList<>(set));
+    return new Anchors(new ArrayList<>(set), new PathVerdicts());
   }
 
-  /** These anchors plus extra per-host ones. */
+  /** These anchors plus extra per-host ones, built once per list of extra roots. */
   public Anchors plus(List<X509Certificate> extra) {
     if (extra.isEmpty()) {
       return this;
     }
+    Anchors d = derived.get(extra);
+    if (d != null) {
+      return d;
+    }
     Set<X509Certificate> set = new LinkedHashSet<>(all);
     set.addAll(extra);
-    return new Anchors(new ArrayList<>(set));
+    d = new Anchors(new ArrayList<>(set), verdicts);
+    if (derived.size() < MAX_DERIVED) {
+      derived.put(extra, d);
+    }
+    return d;
+  }
+
+  /** The accepted path verdicts of the policy these anchors belong to. */
+  public PathVerdicts verdicts() {
+    return verdicts;
   }
 
   public List<X509Certificate> withSubject(X500Principal subject) {

@@ -52,9 +52,7 @@ public final class PathChecks {
   public static void check(Verification v, ValidatedPath path) throws TlsRefusalException {
     ProfileChecks.sanCount(v, path.leaf());
     List<X509Certificate> certs = path.certificates();
-    for (X509Certificate c : certs) {
-      validity(v, c);
-    }
+    validity(v, path);
     for (X509Certificate c : path.withAnchor()) {
       keyStrength(v, c, c == path.anchor() && !path.directlyTrusted() ? "trust anchor" : "certificate");
     }
@@ -69,6 +67,16 @@ public final class PathChecks {
     ProfileChecks.criticalExtensions(v, path);
     if (!path.directlyTrusted()) {
       pkix(v, path);
+    }
+  }
+
+  /**
+   * Validity at the validation instant of every certificate of the path below the anchor. Runs on
+   * every call, also when the rest of the path's verdict is cached ({@link PathVerdicts}).
+   */
+  static void validity(Verification v, ValidatedPath path) throws TlsRefusalException {
+    for (X509Certificate c : path.certificates()) {
+      validity(v, c);
     }
   }
 

@@ -42,6 +42,9 @@ public final class StrictTrustManager extends X509ExtendedTrustManager {
   private static final java.time.format.DateTimeFormatter WHEN =
       java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
 
+  private static final Set<String> SERVER_EKUS = Set.of(PathChecks.SERVER_AUTH);
+  private static final Set<String> CLIENT_EKUS = Set.of(PathChecks.CLIENT_AUTH);
+
   private final Supplier<TlsPolicy> policy;
   private final String protocol;
   private final @Nullable RevocationCheck revocation;
@@ -136,29 +139,40 @@ public final class StrictTrustManager extends X509ExtendedTrustManager {
       Verification v = verification(p, Texts.sanitize(host, 100), null, port, chain, now, Verification.Role.SERVER, List.of());
       throw v.refuse(Check.HOSTNAME, "The host name is not valid: " + e.getMessage(), List.of(), null, e);
     }
-    List<TlsPolicy.HostRule> rules = p.rulesFor(normalized);
+    List<TlsPolicy.HostRule> rules = p.hostRules().isEmpty() ? List.of() : p.rulesFor(normalized);
     Verification v = verification(p, host, normalized, port, chain, now, Verification.Role.SERVER, rules);
     negotiated(v, p, session);
     ValidatedPath path = PathBuilder.build(v);
-    PathChecks.check(v, path);
-    hostname(v, path);
-    ProfileChecks.check(v, path);
+    PathVerdicts verdicts = v.anchors.verdicts();
+    PathVerdicts.Key key = PathVerdicts.key(v, path);
+    if (verdicts.accepted(key)) {
+      // This very path passed every time- and host-independent check before: only validity remains.
+      PathChecks.validity(v, path);
+      hostname(v, path);
+    } else {
+      PathChecks.check(v, path);
+      hostname(v, path);
+      ProfileChecks.check(v, path);
+      verdicts.remember(key);
+    }
     // Pins first: a chain about to be refused must not cause revocation requests.
     pins(v, path, rules);
     revocation(p).check(v, path, session);
-    v.accepted("accepted: path " + Texts.subject(path.leaf().getSubjectX500Principal()) + " -> "
-        + Texts.subject(path.anchor().getSubjectX500Principal()));
+    if (!p.listeners().isEmpty()) {
+      v.accepted("accepted: path " + Texts.subject(path.leaf().getSubjectX500Principal()) + " -> "
+          + Texts.subject(path.anchor().getSubjectX500Principal()));
+    }
   }
 
   private Verification verification(TlsPolicy p, String host, @Nullable String normalized, int port,
       List<X509Certificate> chain, Instant now, Verification.Role role, List<TlsPolicy.HostRule> rules) {
     Anchors anchors = p.anchors();
-    Set<ProfileRule> relaxed = EnumSet.noneOf(ProfileRule.class);
+    Set<ProfileRule> relaxed = rules.isEmpty() ? Set.of() : EnumSet.noneOf(ProfileRule.class);
     for (TlsPolicy.HostRule rule : rules) {
       anchors = anchors.plus(rule.roots());
       relaxed.addAll(rule.relaxedRules());
     }
-    Set<String> ekus = Set.of(role == Verification.Role.SERVER ? PathChecks.SERVER_AUTH : PathChecks.CLIENT_AUTH);
+    Set<String> ekus = role == Verification.Role.SERVER ? SERVER_EKUS : CLIENT_EKUS;
     return new Verification(host, normalized, port, protocol, chain, now, role, anchors, relaxed, ekus,
         MAX_INTERMEDIATES, p::publish);
   }
@@ -221,6 +235,9 @@ public final class StrictTrustManager extends X509ExtendedTrustManager {
   }
 
   private void pins(Verification v, ValidatedPath path, List<TlsPolicy.HostRule> rules) throws TlsRefusalException {
+    if (rules.isEmpty()) {
+      return;
+    }
     Set<Pin> enforced = new LinkedHashSet<>();
     List<PinSet> reportOnly = new ArrayList<>();
     boolean anyEnforcedSet = false;
@@ -333,10 +350,19 @@ public final class StrictTrustManager extends X509ExtendedTrustManager {
     TlsPolicy p = policy.get();
     Verification v = verification(p, peer, null, port, chain, p.clock().instant(), Verification.Role.CLIENT, List.of());
     ValidatedPath path = PathBuilder.build(v);
-    PathChecks.check(v, path);
-    ProfileChecks.check(v, path);
+    PathVerdicts verdicts = v.anchors.verdicts();
+    PathVerdicts.Key key = PathVerdicts.key(v, path);
+    if (verdicts.accepted(key)) {
+      PathChecks.validity(v, path);
+    } else {
+      PathChecks.check(v, path);
+      ProfileChecks.check(v, path);
+      verdicts.remember(key);
+    }
     revocation(p).check(v, path, null);
-    v.accepted("accepted client " + Texts.subject(path.leaf().getSubjectX500Principal()));
+    if (!p.listeners().isEmpty()) {
+      v.accepted("accepted client " + Texts.subject(path.leaf().getSubjectX500Principal()));
+    }
   }
 
   @Override
