@@ -2,7 +2,7 @@ package dev.moat.testkit;
 
 import dev.moat.testkit.internal.Bc;
 import dev.moat.testkit.internal.Keys;
-import dev.moat.testkit.internal.LoopbackHttp;
+import dev.moat.testkit.internal.RevocationEndpoint;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -42,18 +42,14 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class CrlServer implements AutoCloseable {
   private final Credentials issuer;
-  private final LoopbackHttp http;
+  private final RevocationEndpoint http;
   private final Map<BigInteger, Instant> revoked = new ConcurrentHashMap<>();
   private final AtomicLong number = new AtomicLong();
-  private volatile boolean stale;
-  private volatile boolean garbage;
   private volatile boolean wrongSigner;
-  private volatile Duration validity = Duration.ofHours(1);
-  private volatile Clock clock = Clock.systemUTC();
 
   private CrlServer(Credentials issuer) {
     this.issuer = issuer;
-    this.http = new LoopbackHttp("/crl", "application/pkix-crl", request -> crl());
+    this.http = new RevocationEndpoint("/crl", "application/pkix-crl", request -> crl());
   }
 
   /** A CRL of the PKI's intermediate (the issuer of its leaves). */
@@ -73,19 +69,19 @@ public final class CrlServer implements AutoCloseable {
 
   /** Lists this certificate (revoked one hour ago, keyCompromise) from now on. */
   public CrlServer revoke(X509Certificate certificate) {
-    revoked.put(certificate.getSerialNumber(), clock.instant().minus(Duration.ofHours(1)));
+    revoked.put(certificate.getSerialNumber(), http.now().minus(Duration.ofHours(1)));
     return this;
   }
 
   /** When true, serves a CRL whose nextUpdate lies one day in the past. */
   public CrlServer stale(boolean stale) {
-    this.stale = stale;
+    http.stale(stale);
     return this;
   }
 
   /** When true, answers bytes that are not a CRL. */
   public CrlServer garbage(boolean garbage) {
-    this.garbage = garbage;
+    http.garbage(garbage);
     return this;
   }
 
@@ -97,16 +93,13 @@ public final class CrlServer implements AutoCloseable {
 
   /** How far nextUpdate lies after thisUpdate (default one hour). */
   public CrlServer validity(Duration validity) {
-    if (validity.isNegative() || validity.isZero()) {
-      throw new IllegalArgumentException("validity must be positive, not " + validity);
-    }
-    this.validity = validity;
+    http.validity(validity);
     return this;
   }
 
   /** The clock for thisUpdate/nextUpdate (default system UTC). */
   public CrlServer clock(Clock clock) {
-    this.clock = Objects.requireNonNull(clock, "clock");
+    http.clock(clock);
     return this;
   }
 
@@ -138,20 +131,16 @@ public final class CrlServer implements AutoCloseable {
 
   /** The DER CRL as it would be served now. */
   public byte[] crl() {
-    if (garbage) {
-      byte[] bytes = new byte[64];
-      Keys.random().nextBytes(bytes);
-      return bytes;
+    if (http.garbage()) {
+      return RevocationEndpoint.garbageBytes();
     }
-    Instant now = clock.instant();
-    Instant thisUpdate = stale ? now.minus(Duration.ofDays(2)) : now.minusSeconds(5);
-    Instant nextUpdate = stale ? now.minus(Duration.ofDays(1)) : thisUpdate.plus(validity);
+    RevocationEndpoint.Window window = http.window();
     try {
       X509Certificate ca = issuer.certificate();
       X509v2CRLBuilder builder =
           new X509v2CRLBuilder(
-              X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()), Date.from(thisUpdate));
-      builder.setNextUpdate(Date.from(nextUpdate));
+              X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()), Date.from(window.thisUpdate()));
+      builder.setNextUpdate(Date.from(window.nextUpdate()));
       for (Map.Entry<BigInteger, Instant> e : revoked.entrySet()) {
         builder.addCRLEntry(e.getKey(), Date.from(e.getValue()), CRLReason.keyCompromise);
       }
@@ -161,9 +150,8 @@ public final class CrlServer implements AutoCloseable {
           false,
           new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.getPublicKey()));
       PrivateKey key = wrongSigner ? Keys.ecP256().getPrivate() : issuer.key();
-      String algorithm = key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
       return builder
-          .build(new JcaContentSignerBuilder(algorithm).setProvider(Bc.provider()).build(key))
+          .build(new JcaContentSignerBuilder(RevocationEndpoint.signatureAlgorithm(key)).setProvider(Bc.provider()).build(key))
           .getEncoded();
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
       throw new IllegalStateException("cannot build a CRL", e);
@@ -172,7 +160,7 @@ public final class CrlServer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "CrlServer[" + url() + ", revoked=" + revoked.size() + (stale ? ", stale" : "")
+    return "CrlServer[" + url() + ", revoked=" + revoked.size() + (http.stale() ? ", stale" : "")
         + (http.stopped() ? ", down" : "") + "]";
   }
 }

@@ -1,13 +1,12 @@
 package dev.moat.testkit;
 
 import dev.moat.testkit.internal.Bc;
-import dev.moat.testkit.internal.Keys;
 import dev.moat.testkit.internal.LoopbackHttp;
+import dev.moat.testkit.internal.RevocationEndpoint;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Extension;
@@ -89,20 +87,16 @@ public final class OcspResponder implements AutoCloseable {
 
   private final TestPki pki;
   private final Credentials issuer;
-  private final LoopbackHttp http;
+  private final RevocationEndpoint http;
   private final Map<BigInteger, CertStatus> statuses = new ConcurrentHashMap<>();
   private final Map<BigInteger, Instant> revokedAt = new ConcurrentHashMap<>();
   private final Map<Signer, Credentials> signers = new ConcurrentHashMap<>();
   private volatile Signer signer = Signer.ISSUER;
-  private volatile boolean garbage;
-  private volatile boolean stale;
-  private volatile Duration validity = Duration.ofHours(1);
-  private final AtomicReference<Clock> clock = new AtomicReference<>(Clock.systemUTC());
 
   private OcspResponder(TestPki pki, Credentials issuer) {
     this.pki = pki;
     this.issuer = issuer;
-    this.http = new LoopbackHttp("/ocsp", "application/ocsp-response", this::answer);
+    this.http = new RevocationEndpoint("/ocsp", "application/ocsp-response", this::answer);
   }
 
   /** A responder for certificates issued by the PKI's intermediate (as all its leaves are). */
@@ -132,7 +126,7 @@ public final class OcspResponder implements AutoCloseable {
     Objects.requireNonNull(serial, "serial");
     statuses.put(serial, Objects.requireNonNull(status, "status"));
     if (status == CertStatus.REVOKED) {
-      revokedAt.putIfAbsent(serial, clock.get().instant().minus(Duration.ofHours(1)));
+      revokedAt.putIfAbsent(serial, http.now().minus(Duration.ofHours(1)));
     }
     return this;
   }
@@ -175,34 +169,31 @@ public final class OcspResponder implements AutoCloseable {
 
   /** Waits this long before each answer (default zero). */
   public OcspResponder delay(Duration delay) {
-    http.delay(Objects.requireNonNull(delay, "delay"));
+    http.delay(delay);
     return this;
   }
 
   /** When true, answers HTTP 200 with bytes that are not an OCSP response. */
   public OcspResponder garbage(boolean garbage) {
-    this.garbage = garbage;
+    http.garbage(garbage);
     return this;
   }
 
   /** When true, answers with thisUpdate two days and nextUpdate one day in the past. */
   public OcspResponder stale(boolean stale) {
-    this.stale = stale;
+    http.stale(stale);
     return this;
   }
 
   /** How far nextUpdate lies after thisUpdate (default one hour). */
   public OcspResponder validity(Duration validity) {
-    if (validity.isNegative() || validity.isZero()) {
-      throw new IllegalArgumentException("validity must be positive, not " + validity);
-    }
-    this.validity = validity;
+    http.validity(validity);
     return this;
   }
 
   /** The clock for thisUpdate/nextUpdate (share the policy's test clock; default system UTC). */
   public OcspResponder clock(Clock clock) {
-    this.clock.set(Objects.requireNonNull(clock, "clock"));
+    http.clock(clock);
     return this;
   }
 
@@ -239,14 +230,14 @@ public final class OcspResponder implements AutoCloseable {
               digests().get(CertificateID.HASH_SHA1),
               new JcaX509CertificateHolder(issuer.certificate()),
               certificate.getSerialNumber());
-      return garbage ? garbageBytes() : build(List.of(id), null);
+      return http.garbage() ? garbageBytes() : build(List.of(id), null);
     } catch (OCSPException | OperatorCreationException | CertificateEncodingException e) {
       throw new IllegalStateException("cannot build an OCSP response", e);
     }
   }
 
   private byte[] answer(LoopbackHttp.Request request) {
-    if (garbage) {
+    if (http.garbage()) {
       return garbageBytes();
     }
     try {
@@ -272,9 +263,8 @@ public final class OcspResponder implements AutoCloseable {
 
   private byte[] build(List<CertificateID> ids, @Nullable Extension nonce)
       throws OCSPException, OperatorCreationException, CertificateEncodingException {
-    Instant now = clock.get().instant();
-    Instant thisUpdate = stale ? now.minus(Duration.ofDays(2)) : now.minusSeconds(5);
-    Instant nextUpdate = stale ? now.minus(Duration.ofDays(1)) : thisUpdate.plus(validity);
+    RevocationEndpoint.Window window = http.window();
+    Instant now = window.now();
     Credentials signing = signingCredentials();
     X509CertificateHolder issuerHolder = new JcaX509CertificateHolder(issuer.certificate());
     BasicOCSPRespBuilder builder =
@@ -296,7 +286,7 @@ public final class OcspResponder implements AutoCloseable {
         default:
           status = new UnknownStatus();
       }
-      builder.addResponse(id, status, Date.from(thisUpdate), Date.from(nextUpdate), null);
+      builder.addResponse(id, status, Date.from(window.thisUpdate()), Date.from(window.nextUpdate()), null);
     }
     if (nonce != null) {
       builder.setResponseExtensions(new Extensions(nonce));
@@ -307,7 +297,7 @@ public final class OcspResponder implements AutoCloseable {
             : new X509CertificateHolder[] {new JcaX509CertificateHolder(signing.certificate())};
     BasicOCSPResp basic =
         builder.build(
-            new JcaContentSignerBuilder(algorithm(signing.key())).setProvider(Bc.provider()).build(signing.key()),
+            new JcaContentSignerBuilder(RevocationEndpoint.signatureAlgorithm(signing.key())).setProvider(Bc.provider()).build(signing.key()),
             chain,
             Date.from(now));
     try {
@@ -350,8 +340,7 @@ public final class OcspResponder implements AutoCloseable {
   }
 
   private static byte[] garbageBytes() {
-    byte[] bytes = new byte[64];
-    Keys.random().nextBytes(bytes);
+    byte[] bytes = RevocationEndpoint.garbageBytes();
     bytes[0] = 0x30; // starts like a DER SEQUENCE, then nonsense
     return bytes;
   }
@@ -360,13 +349,9 @@ public final class OcspResponder implements AutoCloseable {
     return new JcaDigestCalculatorProviderBuilder().setProvider(Bc.provider()).build();
   }
 
-  private static String algorithm(PrivateKey key) {
-    return key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
-  }
-
   @Override
   public String toString() {
-    return "OcspResponder[" + url() + ", signer=" + signer + (garbage ? ", garbage" : "")
-        + (stale ? ", stale" : "") + (http.stopped() ? ", down" : "") + "]";
+    return "OcspResponder[" + url() + ", signer=" + signer + (http.garbage() ? ", garbage" : "")
+        + (http.stale() ? ", stale" : "") + (http.stopped() ? ", down" : "") + "]";
   }
 }
