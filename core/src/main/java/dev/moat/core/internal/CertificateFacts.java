@@ -67,6 +67,43 @@ public final class CertificateFacts {
     return facts;
   }
 
+  /** Extension values by OID, {@link #ABSENT} for none (the JDK throws and catches to say so). */
+  private final Map<String, byte[]> extensions = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final byte[] ABSENT = new byte[0];
+
+  private volatile @Nullable List<String> commonNames;
+
+  /**
+   * The DER value of {@code certificate}'s extension with this OID, as {@link
+   * X509Certificate#getExtensionValue} returns it, or null; looked up once per certificate. Shared:
+   * callers must not modify it. (The facts hold no reference to their certificate, or the weak
+   * cache could never forget it.)
+   */
+  static byte @Nullable [] extension(X509Certificate certificate, String oid) {
+    Map<String, byte[]> known = of(certificate).extensions;
+    byte[] value = known.get(oid);
+    if (value == null) {
+      value = certificate.getExtensionValue(oid);
+      if (value == null) {
+        value = ABSENT;
+      }
+      known.put(oid, value);
+    }
+    return value == ABSENT ? null : value;
+  }
+
+  /** {@code certificate}'s subject common names ({@link SanSyntax#commonNames}), read once. */
+  static List<String> commonNames(X509Certificate certificate) {
+    CertificateFacts facts = of(certificate);
+    List<String> cns = facts.commonNames;
+    if (cns == null) {
+      cns = List.copyOf(SanSyntax.commonNames(certificate));
+      facts.commonNames = cns;
+    }
+    return cns;
+  }
+
   public Pin pin() {
     return pin;
   }

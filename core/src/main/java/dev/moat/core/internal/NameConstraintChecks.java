@@ -88,7 +88,7 @@ public final class NameConstraintChecks {
   public static void check(Verification v, ValidatedPath path) throws TlsRefusalException {
     List<X509Certificate> all = path.withAnchor();
     X509Certificate leaf = path.leaf();
-    if (!path.directlyTrusted() && leaf.getBasicConstraints() < 0 && leaf.getExtensionValue(OID) != null) {
+    if (!path.directlyTrusted() && leaf.getBasicConstraints() < 0 && CertificateFacts.extension(leaf, OID) != null) {
       throw v.refuse(Check.NAME_CONSTRAINTS,
           "The end-entity certificate " + Verification.name(leaf) + " carries a nameConstraints "
               + "extension, which RFC 5280 allows only in CA certificates.",
@@ -136,7 +136,7 @@ public final class NameConstraintChecks {
 
     /** The anchor's constraints on other name forms, null when it has none. */
     static @Nullable OtherForms parse(Verification v, X509Certificate ca) throws TlsRefusalException {
-      byte[] ext = ca.getExtensionValue(OID);
+      byte[] ext = CertificateFacts.extension(ca, OID);
       if (ext == null) {
         return null;
       }
@@ -209,7 +209,7 @@ public final class NameConstraintChecks {
           }
         }
       }
-      byte[] san = c.getExtensionValue(SAN_OID);
+      byte[] san = CertificateFacts.extension(c, SAN_OID);
       if (san == null) {
         return;
       }
@@ -305,7 +305,7 @@ public final class NameConstraintChecks {
 
   /** The DNS and IP constraints of a CA, null when it has none. */
   static @Nullable Constraints parse(Verification v, X509Certificate ca) throws TlsRefusalException {
-    byte[] ext = ca.getExtensionValue(OID);
+    byte[] ext = CertificateFacts.extension(ca, OID);
     if (ext == null) {
       return null;
     }
@@ -413,7 +413,7 @@ public final class NameConstraintChecks {
     List<String> dnsNames = new ArrayList<>(facts.dnsNames());
     List<byte[]> ips = new ArrayList<>(facts.ipAddresses());
     if (leaf) {
-      for (String cn : SanSyntax.commonNames(c)) {
+      for (String cn : CertificateFacts.commonNames(c)) {
         byte[] ip = HostNames.ipLiteral(cn);
         if (ip != null) {
           ips.add(ip);

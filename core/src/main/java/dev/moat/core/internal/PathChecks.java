@@ -325,16 +325,32 @@ public final class PathChecks {
   static void pkix(Verification v, ValidatedPath path) throws TlsRefusalException {
     TrustAnchor anchor = new TrustAnchor(path.anchor(), null);
     try {
-      CertPath certPath = PemReader.x509Factory().generateCertPath(path.certificates());
+      CertPath certPath = JDK_PKIX.get().factory.generateCertPath(path.certificates());
       PKIXParameters params = new PKIXParameters(Set.of(anchor));
       params.setRevocationEnabled(false);
       params.setDate(Date.from(v.now));
-      CertPathValidator.getInstance("PKIX").validate(certPath, params);
+      JDK_PKIX.get().validator.validate(certPath, params);
     } catch (CertPathValidatorException e) {
       throw mapPkix(v, path, e);
     } catch (java.security.GeneralSecurityException e) {
       throw v.refuse(Check.TRUST_PATH, "RFC 5280 path validation failed: " + Texts.sanitize(String.valueOf(e.getMessage()), 200),
           List.of(), null, e);
+    }
+  }
+
+  /** The JDK's factory and validator, looked up once per thread rather than on every path. */
+  private static final ThreadLocal<JdkPkix> JDK_PKIX = ThreadLocal.withInitial(JdkPkix::new);
+
+  private static final class JdkPkix {
+    final java.security.cert.CertificateFactory factory = PemReader.x509Factory();
+    final CertPathValidator validator;
+
+    JdkPkix() {
+      try {
+        validator = CertPathValidator.getInstance("PKIX");
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("the JVM has no PKIX CertPathValidator", e);
+      }
     }
   }
 

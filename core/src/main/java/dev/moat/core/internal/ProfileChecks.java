@@ -113,7 +113,7 @@ public final class ProfileChecks {
    * {@link PathChecks}, under the same rule.
    */
   static void anchorBasicConstraints(Verification v, X509Certificate anchor) throws TlsRefusalException {
-    if (v.relaxed(ProfileRule.ANCHOR_IS_CA) || anchor.getExtensionValue(BASIC_CONSTRAINTS_OID) == null) {
+    if (v.relaxed(ProfileRule.ANCHOR_IS_CA) || CertificateFacts.extension(anchor, BASIC_CONSTRAINTS_OID) == null) {
       return;
     }
     Set<String> critical = anchor.getCriticalExtensionOIDs();
@@ -205,7 +205,7 @@ public final class ProfileChecks {
     for (X509Certificate c : path.withAnchor()) {
       boolean anchor = c == path.anchor() && !path.directlyTrusted();
       boolean selfIssued = c.getSubjectX500Principal().equals(c.getIssuerX500Principal());
-      if (!anchor && !selfIssued && c.getExtensionValue(AKI_OID) == null) {
+      if (!anchor && !selfIssued && CertificateFacts.extension(c, AKI_OID) == null) {
         throw v.refuse(Check.CERTIFICATE_PROFILE,
             "The certificate " + Verification.name(c) + " has no authorityKeyIdentifier, which RFC 5280 "
                 + "requires in every certificate that is not self-signed.",
@@ -214,7 +214,7 @@ public final class ProfileChecks {
       boolean isCa = c.getBasicConstraints() >= 0;
       boolean required = isCa && !(path.directlyTrusted() && c == path.leaf())
           && (!anchor || !c.getNotBefore().toInstant().isBefore(BASELINE_REQUIREMENTS_EFFECTIVE));
-      if (required && c.getExtensionValue(SKI_OID) == null) {
+      if (required && CertificateFacts.extension(c, SKI_OID) == null) {
         throw v.refuse(Check.CERTIFICATE_PROFILE,
             "The CA " + (anchor ? "(trust anchor) " : "") + Verification.name(c)
                 + " has no subjectKeyIdentifier, which RFC 5280 requires in every CA certificate.",
@@ -244,7 +244,7 @@ public final class ProfileChecks {
     }
     String fix = "Have the certificate reissued with well-formed names, or relax the rule for this host: "
         + relaxHint(v, ProfileRule.SAN_SYNTAX);
-    byte[] ext = leaf.getExtensionValue(SAN_OID);
+    byte[] ext = CertificateFacts.extension(leaf, SAN_OID);
     if (ext != null && sanIsEmptySequence(ext)) {
       throw v.refuse(Check.CERTIFICATE_PROFILE,
           "The certificate " + Verification.name(leaf) + " has an empty subjectAltName extension "
@@ -300,7 +300,7 @@ public final class ProfileChecks {
       return;
     }
     CertificateFacts facts = CertificateFacts.of(leaf);
-    for (String cn : SanSyntax.commonNames(leaf)) {
+    for (String cn : CertificateFacts.commonNames(leaf)) {
       if (!cnInSans(cn, facts)) {
         throw v.refuse(Check.CERTIFICATE_PROFILE,
             "The subject CN '" + Texts.sanitize(cn, 100) + "' of " + Verification.name(leaf)
