@@ -32,6 +32,7 @@ public final class RunBenchmarks {
   public static void main(String[] args) throws Exception {
     Options options = new OptionsBuilder()
         .include(ValidationBenchmark.class.getSimpleName())
+        .include(FirstSightBenchmark.class.getSimpleName())
         .include(PinBenchmark.class.getSimpleName())
         .include(HandshakeBenchmark.class.getSimpleName())
         .include(HttpBenchmark.class.getSimpleName())
