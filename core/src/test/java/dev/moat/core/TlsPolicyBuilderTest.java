@@ -47,4 +47,14 @@ class TlsPolicyBuilderTest {
     assertThat(copy.toString()).isEqualTo(policy.toString());
     assertThat(copy.protocols()).containsExactly("TLSv1.3");
   }
+
+  @Test
+  void verifyServer_hostThatIsAPattern_refusedAsHostnameBeforeAnyPathWork() {
+    TlsPolicy policy = TlsPolicy.strict();
+    assertThatThrownBy(() -> policy.verifyServer(java.util.List.of(), "*.example.com", 443, "https"))
+        .isInstanceOfSatisfying(TlsRefusalException.class, e -> {
+          assertThat(e.check()).isEqualTo(Check.HOSTNAME);
+          assertThat(e.getMessage()).contains("is a pattern, not a host name");
+        });
+  }
 }

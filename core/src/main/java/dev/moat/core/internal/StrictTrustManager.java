@@ -135,6 +135,10 @@ public final class StrictTrustManager extends X509ExtendedTrustManager {
     String normalized;
     try {
       normalized = HostNames.normalize(host);
+      if (normalized.indexOf('*') >= 0) {
+        // normalize() accepts '*' for host patterns; a host the client dials never has one.
+        throw new IllegalArgumentException("'" + Texts.sanitize(host, 100) + "' is a pattern, not a host name");
+      }
     } catch (IllegalArgumentException e) {
       Verification v = verification(p, Texts.sanitize(host, 100), null, port, chain, now, Verification.Role.SERVER, List.of());
       throw v.refuse(Check.HOSTNAME, "The host name is not valid: " + e.getMessage(), List.of(), null, e);
