@@ -1,11 +1,13 @@
 package dev.moat.testkit;
 
+import dev.moat.testkit.internal.ConfiguringSocketFactory;
 import dev.moat.testkit.internal.FixedKeyManager;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
@@ -41,6 +43,23 @@ public record Credentials(PrivateKey key, List<X509Certificate> chain) {
    */
   public X509ExtendedKeyManager keyManager() {
     return new FixedKeyManager(key, chain);
+  }
+
+  /**
+   * A server-side socket factory presenting these credentials, for servers that layer TLS over the
+   * sockets they accept (OkHttp's MockWebServer); every socket enables only these protocols and
+   * cipher suites (JSSE names; an empty list keeps the JDK's defaults). No client certificate is
+   * asked for.
+   *
+   * <pre>{@code
+   * server.useHttps(pki.goodChain().serverSocketFactory(List.of("TLSv1.3"), List.of()));
+   * }</pre>
+   */
+  public SSLSocketFactory serverSocketFactory(List<String> protocols, List<String> cipherSuites) {
+    return ConfiguringSocketFactory.limiting(
+        TestPki.sslContext(this, null).getSocketFactory(),
+        List.copyOf(protocols),
+        List.copyOf(cipherSuites));
   }
 
   /** The subjects of the chain; never key material. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -237,6 +238,25 @@ public final class Scenario {
         credentials()
             .orElseThrow(() -> new IllegalStateException(name + " presents no certificate"));
     return pki().writeServerFiles(presented, dir);
+  }
+
+  /**
+   * A server-side socket factory for servers that layer TLS over the sockets they accept (OkHttp's
+   * MockWebServer): presents {@link #credentials()} and enables only {@link #serverProtocols()} and
+   * {@link #serverCipherSuites()}. It does not staple OCSP ({@link #staplesOcsp()}): serve that
+   * scenario with {@link TlsTestServer#start(Scenario)} to test stapling.
+   *
+   * <pre>{@code
+   * server.useHttps(BadTls.byName("TLS_1_0_ONLY").serverSocketFactory());
+   * }</pre>
+   *
+   * @throws IllegalStateException for {@code PLAINTEXT}, which has no certificate
+   */
+  public SSLSocketFactory serverSocketFactory() {
+    Credentials presented =
+        credentials()
+            .orElseThrow(() -> new IllegalStateException(name + " presents no certificate"));
+    return presented.serverSocketFactory(serverProtocols, serverCipherSuites);
   }
 
   /** The name, so parameterised test reports read {@code [3] EXPIRED}. */

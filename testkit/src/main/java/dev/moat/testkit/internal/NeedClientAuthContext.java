@@ -1,10 +1,8 @@
 package dev.moat.testkit.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.security.KeyManagementException;
 import java.security.SecureRandom;
 import javax.net.ssl.KeyManager;
@@ -15,7 +13,6 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSessionContext;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import org.jspecify.annotations.Nullable;
@@ -49,7 +46,8 @@ public final class NeedClientAuthContext {
 
     @Override
     protected SSLSocketFactory engineGetSocketFactory() {
-      return new NeedingSocketFactory(delegate.getSocketFactory());
+      // For servers that layer TLS over accepted sockets (as OkHttp's MockWebServer does).
+      return new ConfiguringSocketFactory(delegate.getSocketFactory(), s -> s.setNeedClientAuth(true));
     }
 
     @Override
@@ -125,70 +123,6 @@ public final class NeedClientAuthContext {
     public ServerSocket createServerSocket(int port, int backlog, InetAddress address)
         throws IOException {
       return need(delegate.createServerSocket(port, backlog, address));
-    }
-
-    @Override
-    public String[] getDefaultCipherSuites() {
-      return delegate.getDefaultCipherSuites();
-    }
-
-    @Override
-    public String[] getSupportedCipherSuites() {
-      return delegate.getSupportedCipherSuites();
-    }
-  }
-
-  /** For servers that layer TLS over accepted sockets (as OkHttp's MockWebServer does). */
-  private static final class NeedingSocketFactory extends SSLSocketFactory {
-    private final SSLSocketFactory delegate;
-
-    NeedingSocketFactory(SSLSocketFactory delegate) {
-      this.delegate = delegate;
-    }
-
-    private static Socket need(Socket socket) {
-      ((SSLSocket) socket).setNeedClientAuth(true);
-      return socket;
-    }
-
-    @Override
-    public Socket createSocket() throws IOException {
-      return need(delegate.createSocket());
-    }
-
-    @Override
-    public Socket createSocket(Socket s, String host, int port, boolean autoClose)
-        throws IOException {
-      return need(delegate.createSocket(s, host, port, autoClose));
-    }
-
-    @Override
-    public Socket createSocket(Socket s, @Nullable InputStream consumed, boolean autoClose)
-        throws IOException {
-      return need(delegate.createSocket(s, consumed, autoClose));
-    }
-
-    @Override
-    public Socket createSocket(String host, int port) throws IOException {
-      return need(delegate.createSocket(host, port));
-    }
-
-    @Override
-    public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
-        throws IOException {
-      return need(delegate.createSocket(host, port, localHost, localPort));
-    }
-
-    @Override
-    public Socket createSocket(InetAddress host, int port) throws IOException {
-      return need(delegate.createSocket(host, port));
-    }
-
-    @Override
-    public Socket createSocket(
-        InetAddress address, int port, InetAddress localAddress, int localPort)
-        throws IOException {
-      return need(delegate.createSocket(address, port, localAddress, localPort));
     }
 
     @Override
