@@ -105,12 +105,7 @@ class HttpCatalogTest {
       TlsTestServer server = TlsTestServer.start(scenario);
       return new Served(server.port(), server::close);
     }
-    MockWebServer server =
-        TestServers.https(
-            TestServers.serverFactory(
-                scenario.credentials().orElseThrow(),
-                scenario.serverProtocols(),
-                scenario.serverCipherSuites()));
+    MockWebServer server = TestServers.https(scenario.serverSocketFactory());
     server.enqueue(TestServers.ok());
     return new Served(server.getPort(), server::close);
   }

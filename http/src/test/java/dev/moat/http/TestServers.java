@@ -7,12 +7,7 @@ import dev.moat.testkit.TestPki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.Socket;
-import java.security.GeneralSecurityException;
 import java.util.List;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -67,16 +62,13 @@ final class TestServers {
     return new MockResponse.Builder().code(200).body(BODY).build();
   }
 
-  /** A server socket factory presenting {@code credentials}, limited to these protocols/suites. */
+  /**
+   * A server socket factory presenting {@code credentials}, limited to these protocols/suites
+   * (testkit's; through this class so that its static block runs before the first SSLContext).
+   */
   static SSLSocketFactory serverFactory(
       Credentials credentials, List<String> protocols, List<String> suites) {
-    try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(new KeyManager[] {credentials.keyManager()}, null, null);
-      return new Configuring(context.getSocketFactory(), protocols, suites);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    return credentials.serverSocketFactory(protocols, suites);
   }
 
   /** Trusts the PKI's root and exempts localhost from TLS (for plaintext, HSTS, integrity). */
@@ -90,68 +82,5 @@ final class TestServers {
   static void shutdown(OkHttpClient client) {
     client.dispatcher().executorService().shutdown();
     client.connectionPool().evictAll();
-  }
-
-  /** Applies enabled protocols and suites to every server socket MockWebServer creates. */
-  private static final class Configuring extends SSLSocketFactory {
-    private final SSLSocketFactory delegate;
-    private final List<String> protocols;
-    private final List<String> suites;
-
-    Configuring(SSLSocketFactory delegate, List<String> protocols, List<String> suites) {
-      this.delegate = delegate;
-      this.protocols = protocols;
-      this.suites = suites;
-    }
-
-    private Socket configure(Socket socket) {
-      SSLSocket ssl = (SSLSocket) socket;
-      if (!protocols.isEmpty()) {
-        ssl.setEnabledProtocols(protocols.toArray(new String[0]));
-      }
-      if (!suites.isEmpty()) {
-        ssl.setEnabledCipherSuites(suites.toArray(new String[0]));
-      }
-      return ssl;
-    }
-
-    @Override
-    public String[] getDefaultCipherSuites() {
-      return delegate.getDefaultCipherSuites();
-    }
-
-    @Override
-    public String[] getSupportedCipherSuites() {
-      return delegate.getSupportedCipherSuites();
-    }
-
-    @Override
-    public Socket createSocket(Socket s, String host, int port, boolean autoClose)
-        throws IOException {
-      return configure(delegate.createSocket(s, host, port, autoClose));
-    }
-
-    @Override
-    public Socket createSocket(String host, int port) throws IOException {
-      return configure(delegate.createSocket(host, port));
-    }
-
-    @Override
-    public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
-        throws IOException {
-      return configure(delegate.createSocket(host, port, localHost, localPort));
-    }
-
-    @Override
-    public Socket createSocket(InetAddress host, int port) throws IOException {
-      return configure(delegate.createSocket(host, port));
-    }
-
-    @Override
-    public Socket createSocket(
-        InetAddress address, int port, InetAddress localAddress, int localPort)
-        throws IOException {
-      return configure(delegate.createSocket(address, port, localAddress, localPort));
-    }
   }
 }
