@@ -36,8 +36,7 @@ final class DemoClients {
         closer = testServer::close;
         url = "https://localhost:" + testServer.port() + "/";
       } else {
-        MockWebServer mock = LocalHttps.serve(scenario.credentials().orElseThrow(),
-            scenario.serverProtocols(), scenario.serverCipherSuites());
+        MockWebServer mock = LocalHttps.serve(scenario.serverSocketFactory());
         closer = mock::close;
         url = LocalHttps.url(mock);
       }
