@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.moat.testkit.BadTls;
 import dev.moat.testkit.Scenario;
 import dev.moat.testkit.TlsTestServer;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.Socket;
+import dev.moat.testkit.internal.ConfiguringSocketFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
@@ -44,7 +42,7 @@ class NegotiatedParametersTest {
   void handshake_clientOverridingVersionsAgainstTls10Server_refusedWithProtocol() {
     Scenario tls10 = BadTls.byName("TLS_1_0_ONLY");
     try (TlsTestServer server = TlsTestServer.start(tls10)) {
-      assertThatThrownBy(() -> server.handshake(new Overriding(tls10.policy().sslContext("sqlserver"))))
+      assertThatThrownBy(() -> server.handshake(overriding(tls10.policy().sslContext("sqlserver"))))
           .satisfies(e -> assertThat(TlsRefusals.find(e)).hasValueSatisfying(r -> {
             assertThat(r.check()).isEqualTo(Check.PROTOCOL);
             assertThat(r.getMessage()).contains("negotiated TLSv1,").contains("(sqlserver)");
@@ -57,7 +55,7 @@ class NegotiatedParametersTest {
   void handshake_clientOverridingSuitesAgainstNonAeadServer_refusedWithCipherSuite() {
     Scenario cbc = BadTls.byName("NON_AEAD_ONLY");
     try (TlsTestServer server = TlsTestServer.start(cbc)) {
-      assertThatThrownBy(() -> server.handshake(new Overriding(cbc.policy().sslContext("sqlserver"))))
+      assertThatThrownBy(() -> server.handshake(overriding(cbc.policy().sslContext("sqlserver"))))
           .satisfies(e -> assertThat(TlsRefusals.find(e)).hasValueSatisfying(r -> {
             assertThat(r.check()).isEqualTo(Check.CIPHER_SUITE);
             assertThat(r.getMessage()).contains("_CBC_");
@@ -70,59 +68,18 @@ class NegotiatedParametersTest {
   void handshake_clientOverridingParametersAgainstGoodServer_accepted() throws Exception {
     Scenario good = BadTls.byName("GOOD");
     try (TlsTestServer server = TlsTestServer.start(good)) {
-      SSLSession session = server.handshake(new Overriding(good.policy().sslContext("sqlserver")));
+      SSLSession session = server.handshake(overriding(good.policy().sslContext("sqlserver")));
       assertThat(session.getProtocol()).isIn("TLSv1.3", "TLSv1.2");
     }
   }
 
   /** Like a library that sets its own versions and suites on the sockets it creates. */
-  private static final class Overriding extends SSLSocketFactory {
-    private final SSLSocketFactory delegate;
-
-    Overriding(SSLContext context) {
-      this.delegate = context.getSocketFactory();
-    }
-
-    private Socket everything(Socket s) {
-      SSLSocket ssl = (SSLSocket) s;
-      ssl.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"});
-      ssl.setEnabledCipherSuites(ssl.getSupportedCipherSuites());
-      return ssl;
-    }
-
-    @Override
-    public String[] getDefaultCipherSuites() {
-      return delegate.getDefaultCipherSuites();
-    }
-
-    @Override
-    public String[] getSupportedCipherSuites() {
-      return delegate.getSupportedCipherSuites();
-    }
-
-    @Override
-    public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
-      return everything(delegate.createSocket(s, host, port, autoClose));
-    }
-
-    @Override
-    public Socket createSocket(String host, int port) throws IOException {
-      return everything(delegate.createSocket(host, port));
-    }
-
-    @Override
-    public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
-      return everything(delegate.createSocket(host, port, local, localPort));
-    }
-
-    @Override
-    public Socket createSocket(InetAddress host, int port) throws IOException {
-      return everything(delegate.createSocket(host, port));
-    }
-
-    @Override
-    public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
-      return everything(delegate.createSocket(host, port, local, localPort));
-    }
+  private static SSLSocketFactory overriding(SSLContext context) {
+    return new ConfiguringSocketFactory(
+        context.getSocketFactory(),
+        ssl -> {
+          ssl.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"});
+          ssl.setEnabledCipherSuites(ssl.getSupportedCipherSuites());
+        });
   }
 }
