@@ -152,7 +152,7 @@ public final class MoatRedisClient extends RedisClient {
   @Override
   public <K, V> CompletableFuture<StatefulRedisSentinelConnection<K, V>> connectSentinelAsync(
       RedisCodec<K, V> codec, RedisURI redisURI) {
-    return redactedFuture(super.connectSentinelAsync(codec, redisURI));
+    return Redaction.redactFailure(super.connectSentinelAsync(codec, redisURI));
   }
 
   private static <T> T redacted(Supplier<T> connect) {
@@ -168,43 +168,15 @@ public final class MoatRedisClient extends RedisClient {
 
   private static <T> ConnectionFuture<T> redacted(ConnectionFuture<T> future) {
     return ConnectionFuture.from(
-        future.getRemoteAddress(), redactedFuture(future.toCompletableFuture()));
-  }
-
-  private static <T> CompletableFuture<T> redactedFuture(CompletableFuture<T> future) {
-    CompletableFuture<T> out = new CompletableFuture<>();
-    future.whenComplete(
-        (value, failure) -> {
-          if (failure == null) {
-            out.complete(value);
-          } else {
-            out.completeExceptionally(Redaction.redact(failure));
-          }
-        });
-    return out;
+        future.getRemoteAddress(), Redaction.redactFailure(future.toCompletableFuture()));
   }
 
   @Override
   public CompletableFuture<Void> shutdownAsync(long quietPeriod, long timeout, TimeUnit timeUnit) {
     CompletableFuture<Void> closed = super.shutdownAsync(quietPeriod, timeout, timeUnit);
-    if (!ownsResources) {
-      return closed;
-    }
-    return closed.thenCompose(
-        ignored -> {
-          CompletableFuture<Void> done = new CompletableFuture<>();
-          getResources()
-              .shutdown(quietPeriod, timeout, timeUnit)
-              .addListener(
-                  f -> {
-                    if (f.isSuccess()) {
-                      done.complete(null);
-                    } else {
-                      done.completeExceptionally(f.cause());
-                    }
-                  });
-          return done;
-        });
+    return ownsResources
+        ? OwnedResources.shutdownAfter(closed, getResources(), quietPeriod, timeout, timeUnit)
+        : closed;
   }
 
   /** The URI with credentials redacted and the policy; never a password. */

@@ -56,40 +56,15 @@ public final class MoatRedisClusterClient extends RedisClusterClient {
   /** Lettuce names the seed URIs, user name included, when the topology cannot be loaded. */
   @Override
   protected CompletableFuture<Partitions> loadPartitionsAsync() {
-    CompletableFuture<Partitions> redacted = new CompletableFuture<>();
-    super.loadPartitionsAsync()
-        .whenComplete(
-            (partitions, failure) -> {
-              if (failure == null) {
-                redacted.complete(partitions);
-              } else {
-                redacted.completeExceptionally(Redaction.redact(failure));
-              }
-            });
-    return redacted;
+    return Redaction.redactFailure(super.loadPartitionsAsync());
   }
 
   @Override
   public CompletableFuture<Void> shutdownAsync(long quietPeriod, long timeout, TimeUnit timeUnit) {
     CompletableFuture<Void> closed = super.shutdownAsync(quietPeriod, timeout, timeUnit);
-    if (!ownsResources) {
-      return closed;
-    }
-    return closed.thenCompose(
-        ignored -> {
-          CompletableFuture<Void> done = new CompletableFuture<>();
-          getResources()
-              .shutdown(quietPeriod, timeout, timeUnit)
-              .addListener(
-                  f -> {
-                    if (f.isSuccess()) {
-                      done.complete(null);
-                    } else {
-                      done.completeExceptionally(f.cause());
-                    }
-                  });
-          return done;
-        });
+    return ownsResources
+        ? OwnedResources.shutdownAfter(closed, getResources(), quietPeriod, timeout, timeUnit)
+        : closed;
   }
 
   /** The seeds with credentials redacted, the node host name and the policy; never a password. */

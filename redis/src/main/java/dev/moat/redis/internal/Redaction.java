@@ -3,6 +3,7 @@ package dev.moat.redis.internal;
 import io.lettuce.core.RedisConnectionException;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -16,6 +17,20 @@ final class Redaction {
       Pattern.compile("(rediss?(?:-sentinel|-socket)?://)(?!\\*\\*\\*@)[^@/\\s\\],]*@");
 
   private Redaction() {}
+
+  /** Completes like {@code future}, but with its failure {@linkplain #redact(Throwable) redacted}. */
+  static <T> CompletableFuture<T> redactFailure(CompletableFuture<T> future) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    future.whenComplete(
+        (value, failure) -> {
+          if (failure == null) {
+            out.complete(value);
+          } else {
+            out.completeExceptionally(redact(failure));
+          }
+        });
+    return out;
+  }
 
   /** The throwable, or a copy of it and its causes with credentials in messages replaced by {@code ***@}. */
   static Throwable redact(Throwable t) {
