@@ -3,11 +3,6 @@ package dev.moat.core.internal;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import org.bouncycastle.asn1.ASN1String;
-import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.jspecify.annotations.Nullable;
 
 /** Syntax of DNS names in certificates (RFC 5280 preferred name syntax, as the Baseline Requirements apply it). */
@@ -65,20 +60,40 @@ final class SanSyntax {
     return null;
   }
 
-  /** The subject's common names, in order (usually none or one). */
+  /** The contents octets of the OID 2.5.4.3 (id-at-commonName). */
+  private static final byte[] CN_OID = {0x55, 0x04, 0x03};
+
+  /**
+   * The subject's common names, in order (usually none or one): each id-at-commonName value that
+   * is a character string. Read with {@link Der}, not Bouncy Castle, to keep handshakes from
+   * loading it.
+   */
   static List<String> commonNames(X509Certificate c) {
-    List<String> out = new ArrayList<>(1);
     try {
-      X500Name subject = X500Name.getInstance(c.getSubjectX500Principal().getEncoded());
-      for (RDN rdn : subject.getRDNs()) {
-        for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {
-          if (BCStyle.CN.equals(atv.getType()) && atv.getValue() instanceof ASN1String) {
-            out.add(((ASN1String) atv.getValue()).getString());
+      return commonNames(c.getSubjectX500Principal().getEncoded());
+    } catch (RuntimeException e) {
+      return List.of(); // an unreadable subject has no usable CN; the JDK already parsed it once
+    }
+  }
+
+  /** The common names in a DER-encoded X.500 Name; throws {@link Der.Malformed} if it does not parse. */
+  static List<String> commonNames(byte[] encodedName) {
+    List<String> out = new ArrayList<>(1);
+    Der rdns = Der.single(encodedName).expect(Der.SEQUENCE).contents();
+    while (rdns.hasNext()) {
+      Der atvs = rdns.next().expect(Der.SET).contents();
+      while (atvs.hasNext()) {
+        Der atv = atvs.next().expect(Der.SEQUENCE).contents();
+        Der.Tlv type = atv.next().expect(Der.OID);
+        Der.Tlv value = atv.next();
+        atv.finish();
+        if (type.contentsEqual(CN_OID)) {
+          String text = value.string();
+          if (text != null) {
+            out.add(text);
           }
         }
       }
-    } catch (RuntimeException e) {
-      // an unreadable subject has no usable CN; the JDK already parsed it once
     }
     return out;
   }
