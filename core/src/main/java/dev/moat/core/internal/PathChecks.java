@@ -162,16 +162,37 @@ public final class PathChecks {
       return false; // default PSS parameters use SHA-1
     }
     try {
-      org.bouncycastle.asn1.pkcs.RSASSAPSSparams p =
-          org.bouncycastle.asn1.pkcs.RSASSAPSSparams.getInstance(params);
-      String hash = p.getHashAlgorithm().getAlgorithm().getId();
-      return hash.equals("2.16.840.1.101.3.4.2.1") // SHA-256
-          || hash.equals("2.16.840.1.101.3.4.2.2") // SHA-384
-          || hash.equals("2.16.840.1.101.3.4.2.3"); // SHA-512
+      // RSASSA-PSS-params ::= SEQUENCE { hashAlgorithm [0] EXPLICIT AlgorithmIdentifier DEFAULT sha1, ... }
+      Der fields = Der.single(params).expect(Der.SEQUENCE).contents();
+      if (!fields.hasNext()) {
+        return false; // default hash: SHA-1
+      }
+      Der.Tlv first = fields.next();
+      if (first.tag() != 0xa0) {
+        return false; // no hashAlgorithm: SHA-1
+      }
+      Der explicit = first.contents();
+      Der algorithm = explicit.next().expect(Der.SEQUENCE).contents();
+      explicit.finish();
+      Der.Tlv hash = algorithm.next().expect(Der.OID);
+      int last = 0xa0;
+      while (fields.hasNext()) { // maskGenAlgorithm [1], saltLength [2], trailerField [3], in order
+        int tag = fields.next().tag();
+        if (tag <= last || tag > 0xa3) {
+          return false;
+        }
+        last = tag;
+      }
+      return hash.contentsEqual(SHA256) || hash.contentsEqual(SHA384) || hash.contentsEqual(SHA512);
     } catch (RuntimeException e) {
       return false;
     }
   }
+
+  /** OID contents octets of 2.16.840.1.101.3.4.2.1, .2 and .3. */
+  private static final byte[] SHA256 = {0x60, (byte) 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01};
+  private static final byte[] SHA384 = {0x60, (byte) 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02};
+  private static final byte[] SHA512 = {0x60, (byte) 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03};
 
   /** Every certificate that issued another in the path must be a CA allowed to do so. */
   static void issuers(Verification v, ValidatedPath path) throws TlsRefusalException {

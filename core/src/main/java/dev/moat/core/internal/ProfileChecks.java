@@ -12,8 +12,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.bouncycastle.asn1.ASN1OctetString;
-import org.bouncycastle.asn1.ASN1Sequence;
 
 /**
  * The certificate-profile rules stricter than RFC 5280 path validation (CA/Browser Forum Baseline
@@ -281,7 +279,8 @@ public final class ProfileChecks {
 
   private static boolean sanIsEmptySequence(byte[] ext) {
     try {
-      return ASN1Sequence.getInstance(ASN1OctetString.getInstance(ext).getOctets()).size() == 0;
+      Der.Tlv names = Der.extension(ext).expect(Der.SEQUENCE);
+      return names.length() == 0;
     } catch (RuntimeException e) {
       return false; // unparsable: reported through CertificateFacts.sanError
     }
