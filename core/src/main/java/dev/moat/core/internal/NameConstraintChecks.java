@@ -2,7 +2,6 @@ package dev.moat.core.internal;
 
 import dev.moat.core.Check;
 import dev.moat.core.TlsRefusalException;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.cert.X509Certificate;
@@ -104,7 +103,7 @@ public final class NameConstraintChecks {
         continue;
       }
       // The JDK validator never sees the anchor's constraints: every name form is checked here.
-      OtherForms other = i == all.size() - 1 ? OtherForms.parse(v, ca) : null;
+      OtherForms other = i == all.size() - 1 && hasOtherForms(ca) ? OtherForms.parse(v, ca) : null;
       for (int j = i - 1; j >= 0; j--) {
         X509Certificate below = all.get(j);
         boolean selfIssued = below.getSubjectX500Principal().equals(below.getIssuerX500Principal());
@@ -140,7 +139,12 @@ public final class NameConstraintChecks {
       if (ext == null) {
         return null;
       }
-      NameConstraints nc = NameConstraints.getInstance(ASN1OctetString.getInstance(ext).getOctets());
+      NameConstraints nc;
+      try {
+        nc = NameConstraints.getInstance(ASN1OctetString.getInstance(ext).getOctets());
+      } catch (RuntimeException e) {
+        throw malformed(v, ca, "does not parse (" + Texts.sanitize(String.valueOf(e.getMessage()), 80) + ")", e);
+      }
       OtherForms f = new OtherForms();
       List<GeneralSubtree> permitted = f.others(nc.getPermittedSubtrees(), "permitted ");
       List<GeneralSubtree> excluded = f.others(nc.getExcludedSubtrees(), "excluded ");
@@ -303,27 +307,133 @@ public final class NameConstraintChecks {
     }
   }
 
+  /** One GeneralSubtree as {@link Der} reads it: the base's identifier octet and contents. */
+  private record Subtree(int baseTag, byte[] base, boolean nonZeroMinimum, boolean maximum) {}
+
+  /** The subtree lists of a nameConstraints extension; null for an absent list. */
+  private record Subtrees(@Nullable List<Subtree> permitted, @Nullable List<Subtree> excluded) {
+    /** Whether some subtree constrains a form other than DNS and IP. */
+    boolean otherForms() {
+      for (List<Subtree> list : java.util.Arrays.asList(permitted, excluded)) {
+        if (list != null) {
+          for (Subtree s : list) {
+            if (s.baseTag() != DNS_TAG && s.baseTag() != IP_TAG) {
+              return true;
+            }
+          }
+        }
+      }
+      return false;
+    }
+  }
+
+  /** Identifier octets of GeneralName's dNSName [2] and iPAddress [7] (IMPLICIT, primitive). */
+  private static final int DNS_TAG = 0x82;
+  private static final int IP_TAG = 0x87;
+
+  /**
+   * Reads NameConstraints ::= SEQUENCE { permittedSubtrees [0] GeneralSubtrees OPTIONAL,
+   * excludedSubtrees [1] GeneralSubtrees OPTIONAL } with {@link Der} (no Bouncy Castle, so a CA
+   * with only DNS and IP constraints costs a handshake no Bouncy Castle class load).
+   */
+  private static Subtrees read(byte[] ext) {
+    Der fields = Der.extension(ext).expect(Der.SEQUENCE).contents();
+    List<Subtree> permitted = null;
+    List<Subtree> excluded = null;
+    while (fields.hasNext()) {
+      Der.Tlv field = fields.next();
+      if (field.tag() == 0xa0) {
+        permitted = subtrees(field.contents());
+      } else if (field.tag() == 0xa1) {
+        excluded = subtrees(field.contents());
+      } else {
+        throw new Der.Malformed("unknown field tag 0x" + Integer.toHexString(field.tag()));
+      }
+    }
+    return new Subtrees(permitted, excluded);
+  }
+
+  /** GeneralSubtree ::= SEQUENCE { base GeneralName, minimum [0] INTEGER DEFAULT 0, maximum [1] INTEGER OPTIONAL } */
+  private static List<Subtree> subtrees(Der list) {
+    List<Subtree> out = new ArrayList<>();
+    while (list.hasNext()) {
+      Der fields = list.next().expect(Der.SEQUENCE).contents();
+      Der.Tlv base = fields.next();
+      int form = base.tag() & 0x1f;
+      if ((base.tag() & 0xc0) != 0x80 || form > 8) {
+        throw new Der.Malformed("a subtree base with tag 0x" + Integer.toHexString(base.tag()) + " is no GeneralName");
+      }
+      if ((form == 2 || form == 7) && base.constructed()) {
+        throw new Der.Malformed("a constructed " + (form == 2 ? "dNSName" : "iPAddress"));
+      }
+      boolean nonZeroMinimum = false;
+      boolean maximum = false;
+      Der.Tlv next = fields.hasNext() ? fields.next() : null;
+      if (next != null && next.tag() == 0x80) {
+        nonZeroMinimum = nonZero(next);
+        next = fields.hasNext() ? fields.next() : null;
+      }
+      if (next != null && next.tag() == 0x81) {
+        nonZero(next); // validates the INTEGER
+        maximum = true;
+        next = null;
+      }
+      if (next != null) {
+        throw new Der.Malformed("a subtree field with tag 0x" + Integer.toHexString(next.tag()));
+      }
+      fields.finish();
+      out.add(new Subtree(base.tag(), base.bytes(), nonZeroMinimum, maximum));
+    }
+    return out;
+  }
+
+  private static boolean nonZero(Der.Tlv integer) {
+    byte[] b = integer.bytes();
+    if (b.length == 0) {
+      throw new Der.Malformed("an empty INTEGER");
+    }
+    for (byte x : b) {
+      if (x != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the CA's constraints name forms other than DNS and IP (so {@link OtherForms} is needed). */
+  private static boolean hasOtherForms(X509Certificate ca) {
+    byte[] ext = CertificateFacts.extension(ca, OID);
+    if (ext == null) {
+      return false;
+    }
+    try {
+      return read(ext).otherForms();
+    } catch (RuntimeException e) {
+      return true; // let OtherForms read and report it
+    }
+  }
+
   /** The DNS and IP constraints of a CA, null when it has none. */
   static @Nullable Constraints parse(Verification v, X509Certificate ca) throws TlsRefusalException {
     byte[] ext = CertificateFacts.extension(ca, OID);
     if (ext == null) {
       return null;
     }
-    NameConstraints nc;
+    Subtrees nc;
     try {
-      nc = NameConstraints.getInstance(ASN1OctetString.getInstance(ext).getOctets());
+      nc = read(ext);
     } catch (RuntimeException e) {
       throw malformed(v, ca, "does not parse (" + Texts.sanitize(String.valueOf(e.getMessage()), 80) + ")", e);
     }
-    GeneralSubtree[] permitted = nc.getPermittedSubtrees();
-    GeneralSubtree[] excluded = nc.getExcludedSubtrees();
+    List<Subtree> permitted = nc.permitted();
+    List<Subtree> excluded = nc.excluded();
     if (permitted == null && excluded == null) {
       throw malformed(v, ca, "is an empty sequence (RFC 5280 requires permittedSubtrees or excludedSubtrees)", null);
     }
-    if ((permitted != null && permitted.length == 0) || (excluded != null && excluded.length == 0)) {
+    if ((permitted != null && permitted.isEmpty()) || (excluded != null && excluded.isEmpty())) {
       throw malformed(v, ca, "has an empty list of subtrees (RFC 5280: SIZE (1..MAX))", null);
     }
-    if ((permitted != null ? permitted.length : 0) + (excluded != null ? excluded.length : 0) > MAX_SUBTREES) {
+    if ((permitted != null ? permitted.size() : 0) + (excluded != null ? excluded.size() : 0) > MAX_SUBTREES) {
       throw malformed(v, ca, "has more than " + MAX_SUBTREES + " subtrees", null);
     }
     List<String> pDns = new ArrayList<>();
@@ -332,12 +442,12 @@ public final class NameConstraintChecks {
     List<byte[]> xIp = new ArrayList<>();
     boolean anyPermitted = false;
     if (permitted != null) {
-      for (GeneralSubtree s : permitted) {
+      for (Subtree s : permitted) {
         anyPermitted |= !add(v, ca, s, pDns, pIp);
       }
     }
     if (excluded != null) {
-      for (GeneralSubtree s : excluded) {
+      for (Subtree s : excluded) {
         add(v, ca, s, xDns, xIp);
       }
     }
@@ -348,15 +458,13 @@ public final class NameConstraintChecks {
    * Adds a DNS or IP subtree; returns false for other name forms (an intermediate's are enforced by
    * the JDK validator, an anchor's by {@link OtherForms}).
    */
-  private static boolean add(Verification v, X509Certificate ca, GeneralSubtree s, List<String> dns, List<byte[]> ip)
+  private static boolean add(Verification v, X509Certificate ca, Subtree s, List<String> dns, List<byte[]> ip)
       throws TlsRefusalException {
-    BigInteger min = s.getMinimum();
-    if ((min != null && min.signum() != 0) || s.getMaximum() != null) {
+    if (s.nonZeroMinimum() || s.maximum()) {
       throw malformed(v, ca, "uses the minimum or maximum field, which RFC 5280 forbids", null);
     }
-    GeneralName base = s.getBase();
-    if (base.getTagNo() == GeneralName.dNSName) {
-      String name = ((ASN1String) base.getName()).getString();
+    if (s.baseTag() == DNS_TAG) {
+      String name = new String(s.base(), java.nio.charset.StandardCharsets.ISO_8859_1);
       String problem = dnsConstraintProblem(name);
       if (problem != null) {
         throw malformed(v, ca, "has the DNS constraint '" + Texts.sanitize(name, 80) + "', which " + problem, null);
@@ -364,8 +472,8 @@ public final class NameConstraintChecks {
       dns.add(stripDot(name.toLowerCase(Locale.ROOT)));
       return true;
     }
-    if (base.getTagNo() == GeneralName.iPAddress) {
-      byte[] range = ASN1OctetString.getInstance(base.getName()).getOctets();
+    if (s.baseTag() == IP_TAG) {
+      byte[] range = s.base();
       String problem = ipConstraintProblem(range);
       if (problem != null) {
         throw malformed(v, ca, "has an IP address constraint that " + problem, null);
