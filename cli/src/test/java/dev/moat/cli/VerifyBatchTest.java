@@ -86,7 +86,7 @@ class VerifyBatchTest {
 
     Map<String, Map<?, ?>> verdicts = read(out);
     assertThat(run.exit()).as(run.toString()).isEqualTo(1); // one line had no id
-    assertThat(run.err()).contains("line 21: no verdict possible").contains("22 cases: 5 ACCEPT, 10 REJECT, 6 SKIP, 0 HANG, 1 lines without a verdict");
+    assertThat(run.err()).contains("line 21: no verdict possible").contains("22 cases: 5 ACCEPT, 11 REJECT, 5 SKIP, 0 HANG, 1 lines without a verdict");
     assertThat(verdicts).hasSize(21);
     assertVerdict(verdicts, "good-dns", "ACCEPT", "path: CN=localhost -> ");
     assertVerdict(verdicts, "good-ip", "ACCEPT", "path: ");
@@ -101,7 +101,7 @@ class VerifyBatchTest {
     assertVerdict(verdicts, "truncated-der-leaf", "REJECT", "MALFORMED: the leaf does not parse");
     assertVerdict(verdicts, "rfc822", "SKIP", "peer_name kind RFC822");
     assertVerdict(verdicts, "code-signing", "SKIP", "eku [codeSigning]");
-    assertVerdict(verdicts, "depth-zero", "SKIP", "max_chain_depth 0");
+    assertVerdict(verdicts, "depth-zero", "REJECT", "BASIC_CONSTRAINTS: The chain needs more than 0 intermediate");
     assertVerdict(verdicts, "depth-one", "ACCEPT", "path: ");
     assertVerdict(verdicts, "client-ok", "ACCEPT", "client: ");
     assertVerdict(verdicts, "client-server-cert", "REJECT", "");

@@ -78,6 +78,7 @@ public final class TlsPolicy {
   private final List<TlsListener> listeners;
   private final Clock clock;
   private final Revocation revocation;
+  private final int maxIntermediates;
 
   // Derived, built lazily: the platform roots take tens of milliseconds to load.
   private volatile @Nullable Anchors anchors;
@@ -95,6 +96,7 @@ public final class TlsPolicy {
     this.listeners = List.copyOf(b.listeners);
     this.clock = b.clock;
     this.revocation = b.revocation;
+    this.maxIntermediates = b.maxIntermediates;
   }
 
   /** A builder whose empty form is the strict default policy. */
@@ -122,6 +124,7 @@ public final class TlsPolicy {
     b.listeners.addAll(listeners);
     b.clock = clock;
     b.revocation = revocation;
+    b.maxIntermediates = maxIntermediates;
     return b;
   }
 
@@ -351,6 +354,11 @@ public final class TlsPolicy {
     return clock;
   }
 
+  /** The most intermediate certificates (self-issued ones not counted) a path may have. */
+  public int maxIntermediates() {
+    return maxIntermediates;
+  }
+
   /** The global revocation settings (per-host rules may override them). */
   public Revocation revocation() {
     return revocation;
@@ -436,6 +444,9 @@ public final class TlsPolicy {
       b.append(", clientIdentity=").append(clientIdentity);
     }
     b.append(", revocation=").append(revocation);
+    if (maxIntermediates != Builder.MAX_INTERMEDIATES) {
+      b.append(", maxIntermediates=").append(maxIntermediates);
+    }
     return b.append('}').toString();
   }
 
@@ -451,6 +462,8 @@ public final class TlsPolicy {
     private final List<TlsListener> listeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
     private Revocation revocation = Revocation.softFail();
+    static final int MAX_INTERMEDIATES = 8;
+    private int maxIntermediates = MAX_INTERMEDIATES;
 
     private Builder() {}
 
@@ -614,6 +627,19 @@ public final class TlsPolicy {
     /** How revocation is checked for hosts matching {@code hostPattern}. */
     public Builder revocation(String hostPattern, Revocation revocation) {
       rule(hostPattern).revocation = Objects.requireNonNull(revocation, "revocation");
+      return this;
+    }
+
+    /**
+     * The most intermediate certificates a path may have (self-issued ones not counted), from 0
+     * (only certificates issued directly by an anchor) to 8, the default.
+     */
+    public Builder maxIntermediates(int max) {
+      if (max < 0 || max > MAX_INTERMEDIATES) {
+        throw new IllegalArgumentException(
+            "maxIntermediates " + max + " is out of range; use 0 to " + MAX_INTERMEDIATES);
+      }
+      this.maxIntermediates = max;
       return this;
     }
 

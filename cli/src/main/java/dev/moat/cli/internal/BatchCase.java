@@ -33,10 +33,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>a non-empty {@code key_usage} or {@code signature_algorithms}: Moat's own rules apply and
  *       cannot be swapped per case;
  *   <li>{@code crls}: revocation checking is not implemented yet;
- *   <li>{@code max_chain_depth} smaller than the number of (non-self-issued) intermediates
- *       presented: Moat's bound is fixed at 8 and cannot be lowered per call. When the presented
- *       intermediates already fit the bound, no path can exceed it and the case is judged.
  * </ul>
+ *
+ * <p>{@code max_chain_depth} becomes the policy's {@code maxIntermediates} (self-issued
+ * intermediates not counted); above Moat's own bound of 8, that bound holds.
  *
  * <p>An empty {@code eku} is judged with the role's default (Moat as deployed requires serverAuth,
  * or clientAuth, always). A root that does not parse is not an anchor; a leaf or intermediate that
@@ -128,28 +128,23 @@ final class BatchCase {
     List<X509Certificate> chain = new ArrayList<>();
     chain.add(leafFile.get(0).certificate());
     Object inter = c.get("intermediates");
-    int intermediatesPresented = 0;
     if (inter != null) {
       for (Certs.Parsed p : parsedFile(string(c, "intermediates"))) {
         if (p.certificate() == null) {
           return Verdict.reject("MALFORMED", "an intermediate does not parse: " + p.error());
         }
         chain.add(p.certificate());
-        X509Certificate x = p.certificate();
-        if (!x.getIssuerX500Principal().equals(x.getSubjectX500Principal())) {
-          intermediatesPresented++;
-        }
       }
     }
     Object depth = c.get("max_chain_depth");
+    int maxDepth = MOAT_MAX_INTERMEDIATES;
     if (depth != null) {
       if (!(depth instanceof BigDecimal)) {
         throw new IllegalArgumentException("max_chain_depth is not a number");
       }
-      int max = ((BigDecimal) depth).intValueExact();
-      if (max < intermediatesPresented && max < MOAT_MAX_INTERMEDIATES) {
-        return Verdict.skip("max_chain_depth " + max + " with " + intermediatesPresented
-            + " intermediates presented: Moat cannot lower its depth bound (" + MOAT_MAX_INTERMEDIATES + ") per call");
+      maxDepth = ((BigDecimal) depth).intValueExact();
+      if (maxDepth < 0) {
+        throw new IllegalArgumentException("max_chain_depth is negative");
       }
     }
     if (roots.isEmpty()) {
@@ -159,6 +154,7 @@ final class BatchCase {
     List<String> accepted = new ArrayList<>(1);
     TlsPolicy policy = TlsPolicy.builder()
         .trustRoots(roots)
+        .maxIntermediates(Math.min(maxDepth, MOAT_MAX_INTERMEDIATES)) // deeper than Moat's own bound: its bound holds
         .revocation(Revocation.off()) // offline: no OCSP or CRL fetching for hostile URLs
         .clock(Clock.fixed(at, ZoneOffset.UTC))
         .listener(e -> {

@@ -70,15 +70,21 @@ public final class PathBuilder {
         anchorWithBadSignature = anchor;
       }
     }
-    if (path.size() > v.maxIntermediates) {
-      depthExhausted = true;
-      return null;
+    int intermediates = 0; // self-issued certificates (key rollover) do not count, as in RFC 5280 6.1
+    for (int i = 1; i < path.size(); i++) {
+      if (!selfIssued(path.get(i))) {
+        intermediates++;
+      }
     }
     for (X509Certificate candidate : v.presented) {
       if (budgetExhausted) {
         return null;
       }
       if (!candidate.getSubjectX500Principal().equals(issuer) || path.contains(candidate)) {
+        continue;
+      }
+      if (!selfIssued(candidate) && intermediates >= v.maxIntermediates) {
+        depthExhausted = true;
         continue;
       }
       if (signedBy(current, candidate)) {
@@ -98,6 +104,10 @@ public final class PathBuilder {
   }
 
   private int deepestDepth = 1;
+
+  private static boolean selfIssued(X509Certificate c) {
+    return c.getIssuerX500Principal().equals(c.getSubjectX500Principal());
+  }
 
   private boolean signedBy(X509Certificate subject, X509Certificate issuer) {
     if (signatureChecks >= MAX_SIGNATURE_CHECKS) {
@@ -123,7 +133,8 @@ public final class PathBuilder {
     }
     if (depthExhausted) {
       return v.refuse(Check.BASIC_CONSTRAINTS,
-          "The chain needs more than " + v.maxIntermediates + " intermediate certificates to reach a trust anchor.",
+          "The chain needs more than " + v.maxIntermediates + " intermediate certificates to reach a trust anchor"
+              + " (the policy's maxIntermediates).",
           List.of(), "Use a shorter chain (real chains have one or two intermediates).");
     }
     X509Certificate top = deepest;

@@ -37,7 +37,6 @@ import org.jspecify.annotations.Nullable;
  * atomically while clients keep this object.
  */
 public final class StrictTrustManager extends X509ExtendedTrustManager {
-  static final int MAX_INTERMEDIATES = 8;
   private static final long DAY_MILLIS = 86_400_000L;
   private static final java.time.format.DateTimeFormatter WHEN =
       java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
@@ -178,7 +177,7 @@ public final class StrictTrustManager extends X509ExtendedTrustManager {
     }
     Set<String> ekus = role == Verification.Role.SERVER ? SERVER_EKUS : CLIENT_EKUS;
     return new Verification(host, normalized, port, protocol, chain, now, role, anchors, relaxed, ekus,
-        MAX_INTERMEDIATES, p::publish);
+        p.maxIntermediates(), p::publish);
   }
 
   /**
