@@ -3,7 +3,6 @@ package dev.moat.core;
 import dev.moat.core.internal.Anchors;
 import dev.moat.core.internal.HostNames;
 import dev.moat.core.internal.HostPattern;
-import dev.moat.core.internal.PolicySocketFactory;
 import dev.moat.core.internal.PolicySslContext;
 import dev.moat.core.internal.StrictTrustManager;
 import dev.moat.core.internal.Suites;

@@ -1,6 +1,6 @@
 package dev.moat.testkit;
 
-import dev.moat.testkit.internal.ConfiguringSocketFactory;
+import dev.moat.core.internal.ConfiguringSocketFactory;
 import dev.moat.testkit.internal.FixedKeyManager;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;

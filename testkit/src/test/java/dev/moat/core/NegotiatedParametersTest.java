@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.moat.testkit.BadTls;
 import dev.moat.testkit.Scenario;
 import dev.moat.testkit.TlsTestServer;
-import dev.moat.testkit.internal.ConfiguringSocketFactory;
+import dev.moat.core.internal.ConfiguringSocketFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;

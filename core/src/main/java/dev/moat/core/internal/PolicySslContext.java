@@ -41,7 +41,7 @@ public final class PolicySslContext extends SSLContext {
 
     @Override
     protected SSLSocketFactory engineGetSocketFactory() {
-      return new PolicySocketFactory(delegate.getSocketFactory(), policy);
+      return ConfiguringSocketFactory.forPolicy(delegate.getSocketFactory(), policy);
     }
 
     @Override

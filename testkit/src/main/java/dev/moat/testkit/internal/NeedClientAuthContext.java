@@ -1,5 +1,7 @@
 package dev.moat.testkit.internal;
 
+import dev.moat.core.internal.ConfiguringSocketFactory;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

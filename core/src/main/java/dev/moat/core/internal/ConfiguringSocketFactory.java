@@ -1,4 +1,4 @@
-package dev.moat.testkit.internal;
+package dev.moat.core.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,22 +6,53 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.util.List;
 import java.util.function.Consumer;
+import dev.moat.core.TlsPolicy;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link SSLSocketFactory} that hands every socket its delegate makes to a configurer before
- * returning it: for servers that layer TLS over accepted sockets (as OkHttp's MockWebServer does)
+ * returning it. Core uses it to give client sockets a policy's parameters ({@link #forPolicy});
+ * testkit uses it for servers that layer TLS over accepted sockets (as OkHttp's MockWebServer does)
  * and so take a socket factory, not a server socket factory.
  */
 public final class ConfiguringSocketFactory extends SSLSocketFactory {
   private final SSLSocketFactory delegate;
   private final Consumer<SSLSocket> configurer;
+  private final String @Nullable [] suites;
 
   public ConfiguringSocketFactory(SSLSocketFactory delegate, Consumer<SSLSocket> configurer) {
+    this(delegate, configurer, null);
+  }
+
+  private ConfiguringSocketFactory(
+      SSLSocketFactory delegate, Consumer<SSLSocket> configurer, String @Nullable [] suites) {
     this.delegate = delegate;
     this.configurer = configurer;
+    this.suites = suites;
+  }
+
+  /**
+   * Client sockets with a policy's {@link javax.net.ssl.SSLParameters}, keeping the server names
+   * (SNI) and ALPN protocols each socket was created with; reports the policy's suites as its own.
+   */
+  public static SSLSocketFactory forPolicy(SSLSocketFactory delegate, TlsPolicy policy) {
+    return new ConfiguringSocketFactory(
+        delegate,
+        socket -> {
+          SSLParameters p = policy.sslParameters();
+          SSLParameters current = socket.getSSLParameters();
+          if (current.getServerNames() != null) {
+            p.setServerNames(current.getServerNames());
+          }
+          if (current.getApplicationProtocols() != null && current.getApplicationProtocols().length > 0) {
+            p.setApplicationProtocols(current.getApplicationProtocols());
+          }
+          socket.setSSLParameters(p);
+        },
+        policy.cipherSuites().toArray(String[]::new));
   }
 
   /**
@@ -45,7 +76,9 @@ public final class ConfiguringSocketFactory extends SSLSocketFactory {
   }
 
   private Socket configure(Socket socket) {
-    configurer.accept((SSLSocket) socket);
+    if (socket instanceof SSLSocket) {
+      configurer.accept((SSLSocket) socket);
+    }
     return socket;
   }
 
@@ -89,11 +122,11 @@ public final class ConfiguringSocketFactory extends SSLSocketFactory {
 
   @Override
   public String[] getDefaultCipherSuites() {
-    return delegate.getDefaultCipherSuites();
+    return suites != null ? suites.clone() : delegate.getDefaultCipherSuites();
   }
 
   @Override
   public String[] getSupportedCipherSuites() {
-    return delegate.getSupportedCipherSuites();
+    return suites != null ? suites.clone() : delegate.getSupportedCipherSuites();
   }
 }
