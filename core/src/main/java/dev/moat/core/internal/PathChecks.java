@@ -51,6 +51,7 @@ public final class PathChecks {
 
   public static void check(Verification v, ValidatedPath path) throws TlsRefusalException {
     ProfileChecks.sanCount(v, path.leaf());
+    ProfileChecks.subjectNames(v, path);
     List<X509Certificate> certs = path.certificates();
     validity(v, path);
     for (X509Certificate c : path.withAnchor()) {

@@ -69,6 +69,19 @@ public final class ProfileChecks {
    * Check#MALFORMED} (hostile input, not a profile rule, so it cannot be relaxed). Called by {@link
    * PathChecks} before any check that walks the names.
    */
+  /** Every certificate below the anchor must have a subject whose common names all decode. */
+  static void subjectNames(Verification v, ValidatedPath path) throws TlsRefusalException {
+    for (X509Certificate c : path.certificates()) {
+      String problem = SanSyntax.subjectProblem(c);
+      if (problem != null) {
+        throw v.refuse(Check.MALFORMED,
+            "The subject of " + Verification.name(c) + " does not decode: " + problem + ".",
+            List.of("Expected: every commonName a valid character string (UTF8String, PrintableString, ...)."),
+            "Have the certificate reissued with a well-formed subject.");
+      }
+    }
+  }
+
   static void sanCount(Verification v, X509Certificate leaf) throws TlsRefusalException {
     int count = CertificateFacts.of(leaf).sanCount();
     if (count > MAX_SANS) {

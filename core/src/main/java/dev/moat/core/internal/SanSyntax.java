@@ -76,6 +76,20 @@ final class SanSyntax {
     }
   }
 
+  /**
+   * Why the subject's common names cannot be read (a value that does not decode, a CN that is no
+   * character string, a subject that does not parse), or null when they can. Checked before any
+   * rule that reads CNs, so a bad value can never make the others invisible.
+   */
+  static @Nullable String subjectProblem(X509Certificate c) {
+    try {
+      commonNames(c.getSubjectX500Principal().getEncoded());
+      return null;
+    } catch (RuntimeException e) {
+      return Texts.sanitize(String.valueOf(e.getMessage()), 160);
+    }
+  }
+
   /** The common names in a DER-encoded X.500 Name; throws {@link Der.Malformed} if it does not parse. */
   static List<String> commonNames(byte[] encodedName) {
     List<String> out = new ArrayList<>(1);
@@ -89,9 +103,11 @@ final class SanSyntax {
         atv.finish();
         if (type.contentsEqual(CN_OID)) {
           String text = value.string();
-          if (text != null) {
-            out.add(text);
+          if (text == null) {
+            // A CN that is no character string could carry any name past the CN rules: refuse it.
+            throw new Der.Malformed("a commonName value is not a character string");
           }
+          out.add(text);
         }
       }
     }
