@@ -458,15 +458,18 @@ public final class SqlServerTls {
       }
       if (!value.equalsIgnoreCase(host)) {
         List<TlsPolicy.HostRule> serverRules = policy.rulesFor(host);
-        if (!serverRules.isEmpty() && !serverRules.equals(policy.rulesFor(value))) {
+        // Equal rules both ways: the other name must neither skip this server's pins and roots nor
+        // bring in roots or relaxations that the policy grants only to that other name.
+        if (!serverRules.equals(policy.rulesFor(value))) {
           throw refused(shownHost, HOST_NAME_IN_CERTIFICATE + "=" + sanitize(value)
-                  + " contradicts the policy: it has pins or roots for " + shownHost
-                  + " that checking the certificate against " + sanitize(value) + " would skip",
+                  + " contradicts the policy: its rules (pins, roots, relaxations) for " + shownHost
+                  + " and for " + sanitize(value) + " differ, so checking the certificate against "
+                  + sanitize(value) + " would change what is trusted",
               "remove hostNameInCertificate, or give the policy the same rules for " + sanitize(value));
         }
         for (String partner : partners) {
           List<TlsPolicy.HostRule> partnerRules = policy.rulesFor(partner);
-          if (!partnerRules.isEmpty() && !partnerRules.equals(policy.rulesFor(value))) {
+          if (!partnerRules.equals(policy.rulesFor(value))) {
             throw refused(shownHost, HOST_NAME_IN_CERTIFICATE + "=" + sanitize(value)
                     + " contradicts the policy: it has pins or roots for the failoverPartner "
                     + sanitize(partner) + " that checking the certificate against " + sanitize(value)

@@ -162,6 +162,18 @@ class SqlServerTlsTest {
   }
 
   @Test
+  void check_hostNameInCertificatePullingInAnotherHostsRoot_refusedAsContradiction() {
+    TlsPolicy policy = POLICY.toBuilder()
+        .trustRootFor("dev-db.internal", TestPki.create("dev-db.internal").root())
+        .build();
+    assertThatThrownBy(() -> SqlServerTls.secureUrl(policy, URL + ";hostNameInCertificate=dev-db.internal",
+            new Properties()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("contradicts the policy");
+    SqlServerTls.check(POLICY, URL + ";hostNameInCertificate=other.example.com", new Properties());
+  }
+
+  @Test
   void check_oldSslProtocol_refused() {
     assertThatThrownBy(() -> SqlServerTls.check(POLICY, URL + ";sslProtocol=TLSv1.1", new Properties()))
         .isInstanceOf(IllegalArgumentException.class)
