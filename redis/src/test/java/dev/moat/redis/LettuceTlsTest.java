@@ -173,4 +173,14 @@ class LettuceTlsTest {
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("default:p").doesNotContain("ss@"));
     }
   }
+
+  @Test
+  void redisClient_uriWithoutDoubleSlashOrWithDigitPassword_neverEchoesThePassword() {
+    for (String uri : List.of("rediss:/default:S3CRET@redis.example.com:6380",
+        "rediss:default:S3CRET@redis.example.com:6380",
+        "rediss://default:6379?S3CRET@redis.example.com:6380")) {
+      assertThatThrownBy(() -> LettuceTls.redisClient(POLICY, uri))
+          .satisfies(e -> assertThat(String.valueOf(e.getMessage())).doesNotContain("S3CRET"));
+    }
+  }
 }

@@ -69,12 +69,18 @@ public final class RedisUris {
    * user info, never less.
    */
   public static String redact(String uri) {
-    int start = uri.indexOf("//");
     int at = uri.lastIndexOf('@');
-    if (start < 0 || at < start) {
+    if (at < 0) {
       return uri;
     }
-    return uri.substring(0, start + 2) + "***@" + uri.substring(at + 1);
+    // With or without "//" (a typo such as "rediss:/user:pass@host" must not leak either):
+    // everything after the scheme up to the last '@' is hidden.
+    int colon = uri.indexOf(':');
+    int start = colon >= 0 && colon < at ? colon + 1 : 0;
+    while (start < at && uri.charAt(start) == '/') {
+      start++;
+    }
+    return uri.substring(0, start) + "***@" + uri.substring(at + 1);
   }
 
   /**
@@ -83,7 +89,11 @@ public final class RedisUris {
    */
   public static void requireSaneHost(RedisURI parsed, String original) {
     String host = parsed.getHost();
-    if (host != null && host.indexOf(':') >= 0 && !dev.moat.core.internal.HostNames.isIpLiteral(host)) {
+    int at = original.lastIndexOf('@');
+    boolean hostBeforeUserInfo = host != null && at >= 0 && !original.substring(at + 1).contains(host)
+        && !original.substring(at + 1).toLowerCase(java.util.Locale.ROOT).contains(host.toLowerCase(java.util.Locale.ROOT));
+    if (hostBeforeUserInfo
+        || (host != null && host.indexOf(':') >= 0 && !dev.moat.core.internal.HostNames.isIpLiteral(host))) {
       throw new IllegalArgumentException(
           "not a Redis URI: " + redact(original) + " (the host does not parse; percent-encode "
               + "'#', '?', '/' and '@' in the user name and password)");
