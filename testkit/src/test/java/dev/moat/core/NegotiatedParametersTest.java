@@ -39,6 +39,16 @@ class NegotiatedParametersTest {
   }
 
   @Test
+  void sslContext_serverSocket_speaksOnlyThePolicyVersionsAndSuites() throws Exception {
+    TlsPolicy policy = BadTls.byName("GOOD").policy();
+    try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket)
+        policy.sslContext("mtls-server").getServerSocketFactory().createServerSocket()) {
+      assertThat(server.getEnabledProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
+      assertThat(server.getEnabledCipherSuites()).containsExactlyElementsOf(policy.cipherSuites());
+    }
+  }
+
+  @Test
   void handshake_clientOverridingVersionsAgainstTls10Server_refusedWithProtocol() {
     Scenario tls10 = BadTls.byName("TLS_1_0_ONLY");
     try (TlsTestServer server = TlsTestServer.start(tls10)) {

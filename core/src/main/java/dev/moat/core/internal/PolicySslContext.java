@@ -46,7 +46,7 @@ public final class PolicySslContext extends SSLContext {
 
     @Override
     protected SSLServerSocketFactory engineGetServerSocketFactory() {
-      return delegate.getServerSocketFactory();
+      return new PolicyServerSocketFactory(delegate.getServerSocketFactory(), policy);
     }
 
     @Override

@@ -333,14 +333,16 @@ public final class StrictTrustManager extends X509ExtendedTrustManager {
   public void checkClientTrusted(X509Certificate[] chain, String authType, @Nullable Socket socket)
       throws CertificateException {
     verifyClient(list(chain), socket != null ? socket.getInetAddress().getHostAddress() : "client",
-        socket != null ? socket.getPort() : -1);
+        socket != null ? socket.getPort() : -1,
+        socket instanceof SSLSocket ? ((SSLSocket) socket).getHandshakeSession() : null);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, @Nullable SSLEngine engine)
       throws CertificateException {
     verifyClient(list(chain), engine != null && engine.getPeerHost() != null ? engine.getPeerHost() : "client",
-        engine != null ? engine.getPeerPort() : -1);
+        engine != null ? engine.getPeerPort() : -1,
+        engine != null ? engine.getHandshakeSession() : null);
   }
 
   @Override
@@ -350,8 +352,15 @@ public final class StrictTrustManager extends X509ExtendedTrustManager {
 
   /** Path, certificate rules and clientAuth EKU for a client's chain; no host name check. */
   public void verifyClient(List<X509Certificate> chain, String peer, int port) throws TlsRefusalException {
+    verifyClient(chain, peer, port, null);
+  }
+
+  /** {@link #verifyClient(List, String, int)} inside a handshake: also refuses a version or suite the policy forbids. */
+  public void verifyClient(List<X509Certificate> chain, String peer, int port, @Nullable SSLSession session)
+      throws TlsRefusalException {
     TlsPolicy p = policy.get();
     Verification v = verification(p, peer, null, port, chain, p.clock().instant(), Verification.Role.CLIENT, List.of());
+    negotiated(v, p, session);
     ValidatedPath path = PathBuilder.build(v);
     PathVerdicts verdicts = v.anchors.verdicts();
     PathVerdicts.Key key = PathVerdicts.key(v, path);

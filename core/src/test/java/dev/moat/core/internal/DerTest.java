@@ -170,15 +170,19 @@ class DerTest {
   }
 
   @Test
-  void commonNames_multiValuedRdnAndNonStringValue_readAsBouncyCastleDoes() throws IOException {
+  void commonNames_multiValuedRdn_readAsBouncyCastleDoes_andANonStringCnIsRefused() throws IOException {
     RDN multi = new RDN(new AttributeTypeAndValue[] {
         new AttributeTypeAndValue(BCStyle.OU, new DERUTF8String("unit")),
         new AttributeTypeAndValue(BCStyle.CN, new DERUTF8String("multi.example"))});
-    RDN notAString = new RDN(new AttributeTypeAndValue(BCStyle.CN, new DERSequence()));
-    RDN other = new RDN(new AttributeTypeAndValue(new ASN1ObjectIdentifier("2.5.4.33"), new DERUTF8String("x")));
-    byte[] encoded = new X500Name(new RDN[] {multi, notAString, other}).getEncoded();
+    RDN other = new RDN(new AttributeTypeAndValue(new ASN1ObjectIdentifier("2.5.4.33"), new DERSequence()));
+    byte[] encoded = new X500Name(new RDN[] {multi, other}).getEncoded();
     assertThat(SanSyntax.commonNames(encoded)).containsExactly("multi.example");
     assertThat(SanSyntax.commonNames(bytes(0x30, 0x00))).isEmpty();
+    // A CN that is no character string must not be skipped: it would hide nothing, but refusing it
+    // keeps the rule simple and keeps any CN from escaping the CN checks.
+    RDN notAString = new RDN(new AttributeTypeAndValue(BCStyle.CN, new DERSequence()));
+    byte[] withBadCn = new X500Name(new RDN[] {multi, notAString}).getEncoded();
+    assertThatThrownBy(() -> SanSyntax.commonNames(withBadCn)).isInstanceOf(Der.Malformed.class);
   }
 
   @Test
