@@ -11,32 +11,11 @@ import dev.moat.core.TlsRefusalException;
 import dev.moat.testkit.OcspResponder;
 import dev.moat.testkit.OcspResponder.CertStatus;
 import dev.moat.testkit.OcspResponder.Signer;
-import dev.moat.testkit.TestPki;
 import dev.moat.testkit.TlsTestServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** OCSP from the leaf's authorityInfoAccess, against testkit's real responder. */
-class OcspRevocationTest {
-  private static final TestPki PKI = TestPki.shared();
-
-  private OcspResponder ocsp;
-  private final Handshakes.Events events = new Handshakes.Events();
-
-  @BeforeEach
-  void start() {
-    ocsp = OcspResponder.start(PKI);
-  }
-
-  @AfterEach
-  void stop() {
-    ocsp.close();
-  }
-
-  private TlsPolicy policy(Revocation revocation) {
-    return TlsPolicy.builder().trustRoot(PKI.root()).revocation(revocation).listener(events).build();
-  }
+class OcspRevocationTest extends ResponderFixture {
 
   @Test
   void ocsp_good_accepted() throws Exception {

@@ -11,19 +11,15 @@ import dev.moat.core.TlsPolicy;
 import dev.moat.core.TlsRefusalException;
 import dev.moat.testkit.OcspResponder;
 import dev.moat.testkit.OcspResponder.CertStatus;
-import dev.moat.testkit.TestPki;
 import dev.moat.testkit.TlsTestServer;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A responder that is down (closed port) or slow: the handshake ends within the policy's timeouts
  * plus a small margin, accepted in soft-fail and refused in hard-fail.
  */
-class RevocationTimeoutTest {
-  private static final TestPki PKI = TestPki.shared();
+class RevocationTimeoutTest extends ResponderFixture {
   private static final Duration CONNECT = Duration.ofMillis(500);
   private static final Duration READ = Duration.ofMillis(700);
   /** Handshake, server thread start-up and a busy CI machine. */
@@ -32,22 +28,9 @@ class RevocationTimeoutTest {
   /** Much longer than READ: a client that waited for it would blow LIMIT. */
   private static final Duration SLOW = Duration.ofSeconds(6);
 
-  private OcspResponder ocsp;
-  private final Handshakes.Events events = new Handshakes.Events();
-
-  @BeforeEach
-  void start() {
-    ocsp = OcspResponder.start(PKI);
-  }
-
-  @AfterEach
-  void stop() {
-    ocsp.close();
-  }
-
-  private TlsPolicy policy(Revocation revocation) {
-    return TlsPolicy.builder().trustRoot(PKI.root()).revocation(revocation.timeouts(CONNECT, READ))
-        .listener(events).build();
+  @Override
+  TlsPolicy policy(Revocation revocation) {
+    return super.policy(revocation.timeouts(CONNECT, READ));
   }
 
   /** Runs the handshake under a hard bound and returns how long it took. */

@@ -11,12 +11,9 @@ import dev.moat.core.TlsRefusalException;
 import dev.moat.testkit.Credentials;
 import dev.moat.testkit.OcspResponder;
 import dev.moat.testkit.OcspResponder.CertStatus;
-import dev.moat.testkit.TestPki;
 import dev.moat.testkit.TlsTestServer;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLSession;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,25 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * fetches from the leaf's responder). The policy's own checker making zero requests proves the
  * staple decided. TLS 1.2 (CertificateStatus message) and TLS 1.3 (CertificateEntry extension).
  */
-class StapledOcspRevocationTest {
-  private static final TestPki PKI = TestPki.shared();
-
-  private OcspResponder ocsp;
-  private final Handshakes.Events events = new Handshakes.Events();
-
-  @BeforeEach
-  void start() {
-    ocsp = OcspResponder.start(PKI);
-  }
-
-  @AfterEach
-  void stop() {
-    ocsp.close();
-  }
-
-  private TlsPolicy policy(Revocation revocation) {
-    return TlsPolicy.builder().trustRoot(PKI.root()).revocation(revocation).listener(events).build();
-  }
+class StapledOcspRevocationTest extends ResponderFixture {
 
   private static TlsTestServer stapling(Credentials leaf, String protocol) {
     return TlsTestServer.builder().credentials(leaf).protocols(protocol).ocspStapling(true).start();
